@@ -1,0 +1,301 @@
+package io.ticklake.ops.cli;
+
+import io.ticklake.ops.stack.LocalStack;
+import io.ticklake.ops.stack.StackConfig;
+import io.ticklake.ops.stack.StackHttpServer;
+import io.ticklake.ops.stack.StatusReport;
+import java.io.File;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code ./ticklake} command line. */
+@Command(
+    name = "ticklake",
+    mixinStandardHelpOptions = true,
+    description = "Market data from venues to a verified Parquet lake over Apache Kafka.",
+    subcommands = {
+      TicklakeCli.Up.class,
+      TicklakeCli.Down.class,
+      TicklakeCli.Status.class,
+      TopicsCommand.class,
+    })
+public final class TicklakeCli implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);
+  static final String SUPERVISOR = "ticklake";
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new TicklakeCli());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("ticklake: " + e.getMessage());
+          log.debug("failure", e);
+          return 2;
+        });
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    System.exit(code);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  /** Options shared by every command that needs the configuration. */
+  static class ConfigOptions {
+    @Option(
+        names = "--data-dir",
+        description = "Where all state lives (default ./data, or data.dir in the config).")
+    Path dataDir;
+
+    @Option(
+        names = "--config",
+        description = "A properties file (default ./ticklake.properties when present).")
+    Path configFile;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Override one setting, e.g. --set kafka.port=19092.")
+    List<String> sets = new ArrayList<>();
+
+    StackConfig load() throws Exception {
+      Map<String, String> flags = new LinkedHashMap<>();
+      for (String s : sets) {
+        int eq = s.indexOf('=');
+        if (eq < 1) {
+          throw new IllegalArgumentException("--set takes KEY=VALUE, got '" + s + "'");
+        }
+        flags.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+      }
+      if (dataDir != null) {
+        flags.put(StackConfig.DATA_DIR_CONFIG, dataDir.toString());
+      }
+      Path file = configFile;
+      if (file == null && Files.exists(home().resolve("ticklake.properties"))) {
+        file = home().resolve("ticklake.properties");
+      }
+      return StackConfig.load(file, System.getenv(), flags);
+    }
+
+    List<String> asArgs() {
+      List<String> a = new ArrayList<>();
+      if (dataDir != null) {
+        a.add("--data-dir=" + dataDir.toAbsolutePath());
+      }
+      if (configFile != null) {
+        a.add("--config=" + configFile.toAbsolutePath());
+      }
+      sets.forEach(s -> a.add("--set=" + s));
+      return a;
+    }
+  }
+
+  static Path home() {
+    return Path.of(System.getProperty("ticklake.home", ".")).toAbsolutePath().normalize();
+  }
+
+  static Path pidFile(StackConfig c) {
+    return c.dataDir().resolve("run").resolve(SUPERVISOR + ".pid");
+  }
+
+  static Path readyFile(StackConfig c) {
+    return c.dataDir().resolve("run").resolve("ready.txt");
+  }
+
+  static Optional<ProcessHandle> runningSupervisor(StackConfig c) {
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile(c)).trim());
+      if (pid == ProcessHandle.current().pid()) {
+        return Optional.empty();
+      }
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(
+              h ->
+                  h.info()
+                      .commandLine()
+                      .map(cl -> cl.contains("-Dticklake.component=" + SUPERVISOR))
+                      .orElse(false));
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  @Command(name = "up", description = "Start the local stack (foreground until Ctrl-C).")
+  static final class Up implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--detach", description = "Return once everything is ready.")
+    boolean detach;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      StackConfig config = options.load();
+      PrintWriter out = spec.commandLine().getOut();
+      Optional<ProcessHandle> running = runningSupervisor(config);
+      if (running.isPresent()) {
+        out.printf(
+            "ticklake is already running (pid %d) on %s; see ./ticklake status%n",
+            running.get().pid(), config.dataDir());
+        return 0;
+      }
+      Files.createDirectories(config.dataDir().resolve("run"));
+      Files.deleteIfExists(readyFile(config));
+      return detach ? detach(config, out) : foreground(config, out);
+    }
+
+    private int detach(StackConfig config, PrintWriter out) throws Exception {
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElse("java"));
+      cmd.add("-Dticklake.component=" + SUPERVISOR);
+      cmd.add("-Dticklake.home=" + home());
+      cmd.add("-Xmx256m");
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(TicklakeCli.class.getName());
+      cmd.add("up");
+      cmd.addAll(options.asArgs());
+      Path logFile = config.dataDir().resolve("logs").resolve(SUPERVISOR + ".log");
+      Files.createDirectories(logFile.getParent());
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      out.printf("starting ticklake in the background (pid %d), log %s%n", p.pid(), logFile);
+      out.flush();
+      Instant deadline =
+          Instant.now().plusSeconds(4L * config.port(StackConfig.READY_TIMEOUT_CONFIG));
+      while (!Files.exists(readyFile(config))) {
+        if (!p.isAlive()) {
+          out.printf("ticklake failed to start (exit %d); see %s%n", p.exitValue(), logFile);
+          return 1;
+        }
+        if (Instant.now().isAfter(deadline)) {
+          out.printf("ticklake is not ready yet; see %s and ./ticklake status%n", logFile);
+          return 1;
+        }
+        Thread.sleep(250);
+      }
+      out.print(Files.readString(readyFile(config)));
+      return 0;
+    }
+
+    private int foreground(StackConfig config, PrintWriter out) throws Exception {
+      Files.writeString(pidFile(config), Long.toString(ProcessHandle.current().pid()));
+      LocalStack stack = new LocalStack(config, home());
+      CountDownLatch stopped = new CountDownLatch(1);
+      StackHttpServer[] http = new StackHttpServer[1];
+      Thread hook =
+          new Thread(
+              () -> {
+                log.info("stopping ticklake");
+                if (http[0] != null) {
+                  http[0].close();
+                }
+                stack.close();
+                try {
+                  Files.deleteIfExists(readyFile(config));
+                  Files.deleteIfExists(pidFile(config));
+                } catch (Exception ignored) {
+                  // best effort: the next up tolerates stale files
+                }
+                stopped.countDown();
+              },
+              "ticklake-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        stack.start();
+        http[0] =
+            new StackHttpServer(
+                config.bindAddress(), config.port(StackConfig.HTTP_PORT_CONFIG), stack::health);
+      } catch (Exception e) {
+        log.error("start-up failed: {}", e.getMessage());
+        out.println("ticklake: start-up failed: " + e.getMessage());
+        out.flush();
+        return 1; // the shutdown hook stops what did start
+      }
+      String summary = StatusReport.summary(config);
+      Files.writeString(readyFile(config), summary);
+      out.print(summary);
+      out.println("Ctrl-C (or ./ticklake down) stops everything.");
+      out.flush();
+      stopped.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "down", description = "Stop the local stack cleanly.")
+  static final class Down implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      StackConfig config = options.load();
+      PrintWriter out = spec.commandLine().getOut();
+      Optional<ProcessHandle> sup = runningSupervisor(config);
+      if (sup.isPresent()) {
+        out.printf("stopping ticklake (pid %d)...%n", sup.get().pid());
+        out.flush();
+        sup.get().destroy();
+        try {
+          sup.get().onExit().get(3, TimeUnit.MINUTES);
+        } catch (Exception e) {
+          out.println("ticklake did not stop in 3 minutes; killing it");
+          sup.get().destroyForcibly();
+        }
+      }
+      // Whatever is left (a launcher killed with -9 leaves its children running) is stopped too.
+      LocalStack.stopAll(config.dataDir());
+      Files.deleteIfExists(readyFile(config));
+      Files.deleteIfExists(pidFile(config));
+      out.println("ticklake is down; data kept in " + config.dataDir());
+      return 0;
+    }
+  }
+
+  @Command(name = "status", description = "Show each part of the stack and whether it is ready.")
+  static final class Status implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      StackConfig config = options.load();
+      PrintWriter out = spec.commandLine().getOut();
+      Map<String, String> health = new LocalStack(config, home()).health();
+      out.print(StatusReport.table(config, health, runningSupervisor(config)));
+      boolean ok = health.values().stream().allMatch("ready"::equals);
+      return ok ? 0 : 3;
+    }
+  }
+
+  static Duration seconds(long s) {
+    return Duration.ofSeconds(s);
+  }
+}

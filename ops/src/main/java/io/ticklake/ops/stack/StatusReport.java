@@ -1,0 +1,53 @@
+package io.ticklake.ops.stack;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** What {@code up} and {@code status} print: where everything is. */
+public final class StatusReport {
+  private StatusReport() {}
+
+  /** The lines printed once the stack is ready. */
+  public static String summary(StackConfig c) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("ticklake is up. Data: ").append(c.dataDir()).append('\n');
+    line(sb, "Kafka bootstrap", c.bootstrapServers(), c.embeddedKafka());
+    line(sb, "Schema registry", c.registryUrl(), c.embeddedRegistry());
+    line(sb, "Kafka Connect REST", c.connectUrl(), c.embeddedConnect());
+    line(
+        sb,
+        "S3 endpoint",
+        c.s3Endpoint() + "  bucket " + c.get(StackConfig.S3_BUCKET_CONFIG),
+        c.embeddedS3());
+    sb.append(String.format("  %-20s %s/health%n", "ticklake HTTP", c.httpUrl()));
+    sb.append(String.format("  %-20s %s%n", "Logs", c.dataDir().resolve("logs")));
+    return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, String what, String where, boolean embedded) {
+    sb.append(String.format("  %-20s %s%s%n", what, where, embedded ? "" : "  (external)"));
+  }
+
+  /** The table printed by {@code status}. */
+  public static String table(
+      StackConfig c, Map<String, String> health, Optional<ProcessHandle> supervisor) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        supervisor
+            .map(h -> "ticklake launcher: running (pid " + h.pid() + ")\n")
+            .orElse("ticklake launcher: not running\n"));
+    sb.append(String.format("%-10s %-8s %-8s %s%n", "PART", "PID", "STATE", "DETAIL"));
+    for (Map.Entry<String, String> e : health.entrySet()) {
+      String pid =
+          ManagedProcess.running(c.dataDir(), e.getKey())
+              .map(h -> Long.toString(h.pid()))
+              .orElse("-");
+      boolean ready = "ready".equals(e.getValue());
+      sb.append(
+          String.format(
+              "%-10s %-8s %-8s %s%n",
+              e.getKey(), pid, ready ? "ready" : "DOWN", ready ? "" : e.getValue()));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,185 @@
+package io.ticklake.ops.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MinioClient;
+import io.ticklake.ops.cli.TicklakeCli;
+import io.ticklake.schema.topic.TopicSpec;
+import io.ticklake.schema.topic.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local stack as a user runs it: {@code ticklake up --detach} in its own JVM, real child JVMs
+ * for the broker, registry, Connect and S3Proxy, then {@code kill -9} of every one of them and
+ * {@code up} again, which must bring the stack back with its data.
+ */
+@Tag("integration")
+class LocalStackIT {
+  @TempDir static Path dataDir;
+  static final List<String> sets = new ArrayList<>();
+  static final HttpClient http = HttpClient.newHttpClient();
+  static StackConfig config;
+
+  @BeforeAll
+  static void ports() throws Exception {
+    for (String key :
+        List.of(
+            StackConfig.KAFKA_PORT_CONFIG,
+            StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
+            StackConfig.REGISTRY_PORT_CONFIG,
+            StackConfig.CONNECT_PORT_CONFIG,
+            StackConfig.S3_PORT_CONFIG,
+            StackConfig.HTTP_PORT_CONFIG)) {
+      sets.add(key + "=" + freePort());
+    }
+    sets.add(StackConfig.DATA_DIR_CONFIG + "=" + dataDir);
+    java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
+    sets.forEach(s -> flags.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1)));
+    config = StackConfig.load(null, Map.of(), flags);
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    cli("down");
+  }
+
+  @Test
+  void upServesEveryPartAndComesBackWithItsDataAfterKillMinus9() throws Exception {
+    assertThat(cli("up", "--detach")).isZero();
+
+    // Registry, Connect, S3 and the broker answer as their clients expect.
+    assertThat(get(config.registryUrl() + "/subjects").body()).isEqualTo("[]");
+    HttpResponse<String> plugins = get(config.connectUrl() + "/connector-plugins");
+    assertThat(plugins.statusCode()).isEqualTo(200);
+    assertThat(plugins.body()).startsWith("[");
+    assertThat(bucketExists()).isTrue();
+    assertTopicsAsDocumented();
+    assertThat(get(config.httpUrl() + "/health").statusCode()).isEqualTo(200);
+
+    String schema =
+        "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Probe\\\","
+            + "\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"long\\\"}]}\"}";
+    HttpResponse<String> reg =
+        http.send(
+            HttpRequest.newBuilder(URI.create(config.registryUrl() + "/subjects/probe-value/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(schema))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(reg.statusCode()).isEqualTo(200);
+    String id = reg.body();
+
+    // kill -9 of every stack process, the launcher included.
+    List<ProcessHandle> victims = new ArrayList<>();
+    try (Stream<Path> pids = Files.list(dataDir.resolve("run"))) {
+      for (Path p : pids.filter(f -> f.toString().endsWith(".pid")).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(victims::add);
+      }
+    }
+    assertThat(victims).hasSizeGreaterThanOrEqualTo(5);
+    for (ProcessHandle h : victims) {
+      h.destroyForcibly();
+    }
+    for (ProcessHandle h : victims) {
+      h.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    assertThat(cli("up", "--detach")).isZero();
+    assertThat(get(config.registryUrl() + "/subjects").body()).isEqualTo("[\"probe-value\"]");
+    assertThat(get(config.registryUrl() + "/subjects/probe-value/versions/1").body())
+        .contains(id.replaceAll("[{}]", ""));
+    assertThat(bucketExists()).isTrue();
+    assertTopicsAsDocumented();
+    assertThat(cli("status")).isZero();
+  }
+
+  private static void assertTopicsAsDocumented() throws Exception {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      List<TopicSpec> specs = Topics.all(config.venues());
+      Map<String, org.apache.kafka.clients.admin.TopicDescription> d =
+          admin
+              .describeTopics(specs.stream().map(TopicSpec::name).toList())
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS);
+      for (TopicSpec s : specs) {
+        assertThat(d.get(s.name()).partitions()).hasSize(s.partitions());
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, s.name());
+        Config c = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+        s.configs().forEach((k, v) -> assertThat(c.get(k).value()).as(s.name() + " " + k).isEqualTo(v));
+      }
+    }
+  }
+
+  private static boolean bucketExists() throws Exception {
+    return MinioClient.builder()
+        .endpoint(config.s3Endpoint())
+        .credentials(
+            config.get(StackConfig.S3_ACCESS_KEY_CONFIG),
+            config.get(StackConfig.S3_SECRET_KEY_CONFIG))
+        .build()
+        .bucketExists(BucketExistsArgs.builder().bucket("ticklake").build());
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Runs {@code ticklake <args>} in its own JVM, as the ./ticklake script does. */
+  private static int cli(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Dticklake.component=ticklake");
+    cmd.add("-Dticklake.home=" + Path.of("").toAbsolutePath().getParent());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(TicklakeCli.class.getName());
+    cmd.addAll(List.of(args));
+    sets.forEach(s -> cmd.add("--set=" + s));
+    Path out = dataDir.resolve("cli-" + args[0] + ".out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+            .start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("ticklake " + args[0] + " did not finish: " + Files.readString(out));
+    }
+    if (p.exitValue() != 0) {
+      System.err.println(Files.readString(out));
+    }
+    return p.exitValue();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.ticklake.schema.topic;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The catalogue of topics ticklake creates itself, with their partitions, retention and cleanup
+ * policies. Names follow {@code md.<stage>.<venue>.<type>.v<N>}; an incompatible schema change
+ * means a new {@code vN} topic.
+ */
+public final class Topics {
+  /** Partitions of data topics: one per default symbol, so each symbol can own a partition. */
+  public static final int DATA_PARTITIONS = 6;
+
+  public static final Duration RAW_RETENTION = Duration.ofDays(7);
+  public static final Duration NORM_RETENTION = Duration.ofDays(14);
+  public static final Duration AGG_RETENTION = Duration.ofDays(30);
+  public static final Duration OPS_RETENTION = Duration.ofDays(30);
+
+  public static final String TRADES = "md.norm.trades.v1";
+  public static final String QUOTES = "md.norm.quotes.v1";
+  public static final String BOOK = "md.norm.book.v1";
+  public static final String VENUE_CANDLES = "md.norm.candles.v1";
+  public static final String OHLCV_1M = "md.agg.ohlcv-1m.v1";
+  public static final String OHLCV_5M = "md.agg.ohlcv-5m.v1";
+  public static final String OHLCV_1H = "md.agg.ohlcv-1h.v1";
+  public static final String OFI = "md.agg.ofi.v1";
+  public static final String CVD = "md.agg.cvd.v1";
+  public static final String FEATURES_1M = "md.agg.features-1m.v1";
+  public static final String GAPS = "md.ops.gaps.v1";
+  public static final String DATA_QUALITY = "md.ops.dq.v1";
+  public static final String ALERTS = "md.ops.alerts.v1";
+  public static final String LATE = "md.ops.late.v1";
+  public static final String DEAD_LETTER = "md.ops.dead-letter.v1";
+
+  private Topics() {}
+
+  /** The raw topic of a venue: every frame exactly as received, so parsers can be replayed. */
+  public static String raw(String venue) {
+    return "md.raw." + venue + ".frames.v1";
+  }
+
+  /** Every topic the pipeline needs for the given venues, in creation order. */
+  public static List<TopicSpec> all(Collection<String> venues) {
+    List<TopicSpec> specs = new ArrayList<>();
+    for (String venue : venues) {
+      specs.add(
+          new TopicSpec(
+              raw(venue),
+              DATA_PARTITIONS,
+              "delete",
+              RAW_RETENTION,
+              "raw frames of " + venue + ", unmodified, for replay"));
+    }
+    specs.add(data(TRADES, NORM_RETENTION, "normalized trades (Trade)"));
+    specs.add(data(QUOTES, NORM_RETENTION, "top of book (Quote)"));
+    specs.add(data(BOOK, NORM_RETENTION, "order-book diffs and snapshots (BookDelta)"));
+    specs.add(data(VENUE_CANDLES, NORM_RETENTION, "venue-native candles (Candle, source=venue)"));
+    specs.add(data(OHLCV_1M, AGG_RETENTION, "closed 1-minute candles from trades (Candle)"));
+    specs.add(data(OHLCV_5M, AGG_RETENTION, "5-minute rollups of 1-minute candles (Candle)"));
+    specs.add(data(OHLCV_1H, AGG_RETENTION, "1-hour rollups of 1-minute candles (Candle)"));
+    specs.add(data(OFI, AGG_RETENTION, "order-flow imbalance per second, minute, day (Ofi)"));
+    specs.add(data(CVD, AGG_RETENTION, "cumulative volume delta per minute (Cvd)"));
+    specs.add(data(FEATURES_1M, AGG_RETENTION, "per-minute feature record with regime labels"));
+    // Gap events are updated in place by gapId (PENDING -> FILLED): keep the latest, drop old ones.
+    specs.add(
+        new TopicSpec(
+            GAPS, 3, "compact,delete", OPS_RETENTION, "gap events and their backfill status"));
+    specs.add(new TopicSpec(DATA_QUALITY, 1, "delete", OPS_RETENTION, "data-quality results"));
+    specs.add(new TopicSpec(ALERTS, 1, "delete", OPS_RETENTION, "health-state transitions"));
+    specs.add(new TopicSpec(LATE, 3, "delete", OPS_RETENTION, "records later than the grace"));
+    specs.add(
+        new TopicSpec(DEAD_LETTER, 3, "delete", OPS_RETENTION, "input that could not be read"));
+    return specs;
+  }
+
+  private static TopicSpec data(String name, Duration retention, String purpose) {
+    return new TopicSpec(name, DATA_PARTITIONS, "delete", retention, purpose);
+  }
+}

@@ -1,0 +1,50 @@
+package io.ticklake.schema.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class DecimalsTest {
+
+  @Test
+  void parsesVenueStringsExactlyAtScale18() {
+    assertThat(Decimals.of("0.00100000")).isEqualByComparingTo("0.001").hasToString("0.001000000000000000");
+    assertThat(Decimals.of("67123.45").scale()).isEqualTo(18);
+    assertThat(Decimals.of("-1E-8")).isEqualByComparingTo("-0.00000001");
+    assertThat(Decimals.of(" 42 ").toPlainString()).isEqualTo("42.000000000000000000");
+    assertThat(Decimals.of("0.123456789012345678000")).isEqualByComparingTo("0.123456789012345678");
+  }
+
+  @Test
+  void refusesToRound() {
+    assertThatThrownBy(() -> Decimals.of("0.1234567890123456789"))
+        .isInstanceOf(ArithmeticException.class)
+        .hasMessageContaining("18 fractional digits");
+  }
+
+  @Test
+  void refusesMoreThanPrecision38() {
+    assertThat(Decimals.of("99999999999999999999")).hasToString("99999999999999999999.000000000000000000");
+    assertThatThrownBy(() -> Decimals.of("100000000000000000000"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("decimal(38,18)");
+  }
+
+  @Test
+  void refusesNonNumbers() {
+    assertThatThrownBy(() -> Decimals.of("12,5")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Decimals.of((String) null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Decimals.of("NaN")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void printsPlainWithoutTrailingZeros() {
+    assertThat(Decimals.toPlain(Decimals.of("0.00100000"))).isEqualTo("0.001");
+    assertThat(Decimals.toPlain(Decimals.of("1E+3"))).isEqualTo("1000");
+    assertThat(Decimals.toPlain(Decimals.of("0"))).isEqualTo("0");
+    assertThat(Decimals.toPlain(new BigDecimal("0E-18"))).isEqualTo("0");
+    assertThat(Decimals.toPlain(Decimals.of("-5.50"))).isEqualTo("-5.5");
+  }
+}
