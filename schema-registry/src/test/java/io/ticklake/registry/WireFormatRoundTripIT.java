@@ -1,5 +1,7 @@
 package io.ticklake.registry;
 
+import io.ticklake.schema.serde.SampleRecords;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

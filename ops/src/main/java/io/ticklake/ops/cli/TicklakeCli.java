@@ -8,7 +8,6 @@ import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -293,9 +292,5 @@ public final class TicklakeCli implements Callable<Integer> {
       boolean ok = health.values().stream().allMatch("ready"::equals);
       return ok ? 0 : 3;
     }
-  }
-
-  static Duration seconds(long s) {
-    return Duration.ofSeconds(s);
   }
 }

@@ -11,7 +11,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
 /** A registry in a map, for tests that need no server. No compatibility checks on register. */
-final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
+public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
   private final Map<String, Integer> idBySchema = new HashMap<>();
   private final Map<Integer, Schema> schemaById = new HashMap<>();
   private final Map<String, List<Integer>> versions = new HashMap<>();

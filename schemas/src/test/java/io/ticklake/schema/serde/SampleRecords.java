@@ -12,11 +12,11 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Fills every field of a generated record from its schema, so each model class has a sample. */
-final class SampleRecords {
+public final class SampleRecords {
   private SampleRecords() {}
 
   @SuppressWarnings("unchecked")
-  static <T extends SpecificRecord> T sample(Class<T> type, int seed) {
+  public static <T extends SpecificRecord> T sample(Class<T> type, int seed) {
     SpecificData model = SpecificData.getForClass(type);
     return (T) value(model, model.getSchema(type), seed);
   }
