@@ -1,0 +1,43 @@
+package io.ticklake.connect.s3;
+
+import io.ticklake.schema.v1.Trade;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/** Trades as the sink sees them: generic records, decimals as bytes, times as micros. */
+public final class TestRecords {
+  public static final Schema TRADE = Trade.getClassSchema();
+
+  private TestRecords() {}
+
+  public static long micros(String instant) {
+    Instant i = Instant.parse(instant);
+    return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+  }
+
+  public static GenericRecord trade(String venue, String symbol, String tradeId, String price, long eventMicros) {
+    GenericRecord r = new GenericData.Record(TRADE);
+    r.put("venue", venue);
+    r.put("symbol", symbol);
+    r.put("tradeId", tradeId);
+    r.put("side", new GenericData.EnumSymbol(TRADE.getField("side").schema(), "BUY"));
+    r.put("price", decimal(price));
+    r.put("size", decimal("0.5"));
+    r.put("marketTrade", true);
+    r.put("channel", "aggTrade");
+    r.put("firstTradeId", null);
+    r.put("lastTradeId", null);
+    r.put("eventTime", eventMicros);
+    r.put("transactTime", null);
+    r.put("receiveTime", eventMicros + 1000);
+    return r;
+  }
+
+  public static ByteBuffer decimal(String value) {
+    return ByteBuffer.wrap(new BigDecimal(value).setScale(18).unscaledValue().toByteArray());
+  }
+}
