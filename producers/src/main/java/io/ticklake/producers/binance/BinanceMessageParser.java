@@ -1,0 +1,437 @@
+package io.ticklake.producers.binance;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.ticklake.producers.ParseException;
+import io.ticklake.schema.serde.Decimals;
+import io.ticklake.schema.v1.BookDelta;
+import io.ticklake.schema.v1.Level;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Side;
+import io.ticklake.schema.v1.Trade;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns Binance USD-M futures WebSocket frames ({@code aggTrade}, {@code trade}, {@code bookTicker},
+ * {@code depthUpdate}, combined-stream wrapped or bare) and REST depth snapshots into the
+ * normalized Avro model. Pure: no I/O, no Netty, no shared mutable state, safe from any thread.
+ *
+ * <p>Uses Jackson's streaming parser rather than a tree: a depth frame can carry hundreds of levels
+ * and this runs once per frame on the network thread. Decimals go straight from the venue's string
+ * to scale 18 ({@link Decimals#of(String)}), never through a {@code double}.
+ */
+public final class BinanceMessageParser {
+  /** Venue id of Binance USD-M futures. */
+  public static final String VENUE = "binance-usdm";
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder().maxNumberLength(64).build())
+          .build();
+
+  private final String venue;
+
+  public BinanceMessageParser() {
+    this(VENUE);
+  }
+
+  /** For a venue sharing Binance's futures wire format under another id (e.g. a testnet). */
+  public BinanceMessageParser(String venue) {
+    this.venue = venue;
+  }
+
+  /**
+   * Parses one frame.
+   *
+   * @param text the frame as received
+   * @param receiveTime when our collector received it
+   * @return the record, or a control frame ({@link ParsedFrame#isControl()}) for acknowledgements
+   * @throws ParseException when the frame is not JSON, misses a field, or violates the model
+   */
+  public ParsedFrame parse(String text, Instant receiveTime) throws ParseException {
+    Fields f = new Fields();
+    try (JsonParser p = JSON.createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new ParseException("frame is not a JSON object", null, ParseException.STAGE_PARSE);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (name) {
+          case "stream" -> f.stream = text(p, name, f);
+          case "data" -> {
+            if (t != JsonToken.START_OBJECT) {
+              throw fail("'data' is not an object", f);
+            }
+            f.wrapped = true;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String field = p.currentName();
+              p.nextToken();
+              readDataField(p, field, f);
+            }
+          }
+          case "result", "id" -> {
+            f.control = true;
+            p.skipChildren();
+          }
+          default -> readDataField(p, name, f);
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw fail("trailing content after the JSON object", f);
+      }
+    } catch (ParseException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Jackson's JsonParseException (truncated frame, bad token) and number overflows end here.
+      throw new ParseException(
+          "unreadable frame: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()),
+          f.stream,
+          ParseException.STAGE_PARSE,
+          e);
+    }
+    if (f.event == null) {
+      if (f.control) {
+        return new ParsedFrame(f.stream, "control", null, null);
+      }
+      throw fail("no event type 'e'", f);
+    }
+    return switch (f.event) {
+      case "trade" -> new ParsedFrame(f.stream, "trade", f.symbol(), trade(f, receiveTime, false));
+      case "aggTrade" -> new ParsedFrame(f.stream, "aggTrade", f.symbol(), trade(f, receiveTime, true));
+      case "bookTicker" -> new ParsedFrame(f.stream, "bookTicker", f.symbol(), quote(f, receiveTime));
+      case "depthUpdate" -> new ParsedFrame(f.stream, "depth", f.symbol(), depth(f, receiveTime));
+      default -> throw fail("unsupported event type '" + f.event + "'", f);
+    };
+  }
+
+  /**
+   * Parses a REST {@code GET /fapi/v1/depth} response into a full-book {@link BookDelta} with
+   * {@code snapshot=true} and {@code finalUpdateId = lastUpdateId}.
+   */
+  public BookDelta parseDepthSnapshot(String symbol, String body, Instant receiveTime)
+      throws ParseException {
+    Long lastUpdateId = null;
+    Long eventTime = null;
+    Long transactTime = null;
+    List<Level> bids = null;
+    List<Level> asks = null;
+    String source = "rest:/fapi/v1/depth?symbol=" + symbol;
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new ParseException("depth snapshot is not a JSON object", source, ParseException.STAGE_PARSE);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "lastUpdateId" -> lastUpdateId = p.getLongValue();
+          case "E" -> eventTime = p.getLongValue();
+          case "T" -> transactTime = p.getLongValue();
+          case "bids" -> bids = levels(p, name, source);
+          case "asks" -> asks = levels(p, name, source);
+          default -> p.skipChildren();
+        }
+      }
+    } catch (ParseException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ParseException(
+          "unreadable depth snapshot: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()),
+          source,
+          ParseException.STAGE_PARSE,
+          e);
+    }
+    if (lastUpdateId == null || bids == null || asks == null) {
+      throw new ParseException(
+          "depth snapshot lacks lastUpdateId, bids or asks", source, ParseException.STAGE_PARSE);
+    }
+    return BookDelta.newBuilder()
+        .setVenue(venue)
+        .setSymbol(symbol)
+        .setSnapshot(true)
+        .setFirstUpdateId(null)
+        .setFinalUpdateId(lastUpdateId)
+        .setPrevFinalUpdateId(null)
+        .setBids(bids)
+        .setAsks(asks)
+        .setEventTime(eventTime == null ? receiveTime : Instant.ofEpochMilli(eventTime))
+        .setTransactTime(transactTime == null ? null : Instant.ofEpochMilli(transactTime))
+        .setReceiveTime(receiveTime)
+        .build();
+  }
+
+  private Trade trade(Fields f, Instant receiveTime, boolean aggregate) throws ParseException {
+    boolean market;
+    Long tradeId;
+    if (aggregate) {
+      // aggTrade aggregates market trades only; it has no execution type.
+      market = true;
+      tradeId = require(f.aLong, "a", f);
+    } else {
+      String executionType = require(f.executionType, "X", f);
+      // Only MARKET is a trade between two book participants; INSURANCE_FUND, ADL and NA are
+      // venue-internal liquidation prints that CVD and candles must not count.
+      market = "MARKET".equals(executionType);
+      tradeId = require(f.tradeId, "t", f);
+    }
+    BigDecimal price = positive(decimal(require(f.price, "p", f), "p", f), "p", f);
+    BigDecimal size = positive(decimal(require(f.quantity, "q", f), "q", f), "q", f);
+    boolean buyerIsMaker = require(f.buyerIsMaker, "m", f);
+    return Trade.newBuilder()
+        .setVenue(venue)
+        .setSymbol(f.symbol())
+        .setTradeId(Long.toString(tradeId))
+        // m=true: the buyer was the resting (maker) order, so the taker sold.
+        .setSide(buyerIsMaker ? Side.SELL : Side.BUY)
+        .setPrice(price)
+        .setSize(size)
+        .setMarketTrade(market)
+        .setChannel(aggregate ? "aggTrade" : "trade")
+        .setFirstTradeId(aggregate ? f.firstTradeId : null)
+        .setLastTradeId(aggregate ? f.lastTradeId : null)
+        .setEventTime(millis(require(f.eventTime, "E", f)))
+        .setTransactTime(f.transactTime == null ? null : millis(f.transactTime))
+        .setReceiveTime(receiveTime)
+        .build();
+  }
+
+  private Quote quote(Fields f, Instant receiveTime) throws ParseException {
+    return Quote.newBuilder()
+        .setVenue(venue)
+        .setSymbol(f.symbol())
+        .setUpdateId(f.finalUpdateId)
+        .setBidPrice(nonNegative(decimal(require(f.bStr, "b", f), "b", f), "b", f))
+        .setBidSize(nonNegative(decimal(require(f.bigB, "B", f), "B", f), "B", f))
+        .setAskPrice(nonNegative(decimal(require(f.aStr, "a", f), "a", f), "a", f))
+        .setAskSize(nonNegative(decimal(require(f.bigA, "A", f), "A", f), "A", f))
+        .setEventTime(millis(require(f.eventTime, "E", f)))
+        .setTransactTime(f.transactTime == null ? null : millis(f.transactTime))
+        .setReceiveTime(receiveTime)
+        .build();
+  }
+
+  private BookDelta depth(Fields f, Instant receiveTime) throws ParseException {
+    if (f.levelError != null) {
+      throw new ParseException(
+          f.levelError.getMessage(), f.stream, f.levelError.stage(), f.levelError.getCause());
+    }
+    return BookDelta.newBuilder()
+        .setVenue(venue)
+        .setSymbol(f.symbol())
+        .setSnapshot(false)
+        .setFirstUpdateId(require(f.firstUpdateId, "U", f))
+        .setFinalUpdateId(require(f.finalUpdateId, "u", f))
+        .setPrevFinalUpdateId(require(f.prevFinalUpdateId, "pu", f))
+        .setBids(require(f.bLevels, "b", f))
+        .setAsks(require(f.aLevels, "a", f))
+        .setEventTime(millis(require(f.eventTime, "E", f)))
+        .setTransactTime(f.transactTime == null ? null : millis(f.transactTime))
+        .setReceiveTime(receiveTime)
+        .build();
+  }
+
+  private static void readDataField(JsonParser p, String name, Fields f) throws IOException, ParseException {
+    JsonToken t = p.currentToken();
+    switch (name) {
+      case "e" -> f.event = text(p, name, f);
+      case "E" -> f.eventTime = number(p, name, f);
+      case "T" -> f.transactTime = number(p, name, f);
+      case "s" -> f.symbol = text(p, name, f);
+      case "t" -> f.tradeId = number(p, name, f);
+      case "p" -> f.price = text(p, name, f);
+      case "q" -> f.quantity = text(p, name, f);
+      case "X" -> f.executionType = text(p, name, f);
+      case "m" -> {
+        if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+          throw fail("field 'm' is not a boolean", f);
+        }
+        f.buyerIsMaker = t == JsonToken.VALUE_TRUE;
+      }
+      case "f" -> f.firstTradeId = number(p, name, f);
+      case "l" -> f.lastTradeId = number(p, name, f);
+      case "U" -> f.firstUpdateId = number(p, name, f);
+      case "u" -> f.finalUpdateId = number(p, name, f);
+      case "pu" -> f.prevFinalUpdateId = number(p, name, f);
+      case "B" -> f.bigB = text(p, name, f);
+      case "A" -> f.bigA = text(p, name, f);
+      // "a" and "b" mean different things per event: aggTrade id (number), bookTicker best
+      // price (string), depth levels (array). The token type tells which.
+      case "a" -> {
+        if (t == JsonToken.START_ARRAY) {
+          f.aLevels = levelsOrRemember(p, name, f);
+        } else if (t == JsonToken.VALUE_NUMBER_INT) {
+          f.aLong = p.getLongValue();
+        } else {
+          f.aStr = text(p, name, f);
+        }
+      }
+      case "b" -> {
+        if (t == JsonToken.START_ARRAY) {
+          f.bLevels = levelsOrRemember(p, name, f);
+        } else {
+          f.bStr = text(p, name, f);
+        }
+      }
+      default -> p.skipChildren();
+    }
+  }
+
+  private static List<Level> levelsOrRemember(JsonParser p, String name, Fields f) throws IOException, ParseException {
+    try {
+      return levels(p, name, f.stream);
+    } catch (ParseException e) {
+      if (ParseException.STAGE_SCHEMA.equals(e.stage())) {
+        // Keep reading so the stream name (which may come after "data") is known; raise later.
+        f.levelError = e;
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  private static List<Level> levels(JsonParser p, String name, String source) throws IOException, ParseException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new ParseException("field '" + name + "' is not an array", source, ParseException.STAGE_PARSE);
+    }
+    List<Level> levels = new ArrayList<>();
+    ParseException invalid = null;
+    while (p.nextToken() == JsonToken.START_ARRAY) {
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        throw new ParseException("level price in '" + name + "' is not a string", source, ParseException.STAGE_PARSE);
+      }
+      String price = p.getText();
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        throw new ParseException("level size in '" + name + "' is not a string", source, ParseException.STAGE_PARSE);
+      }
+      String size = p.getText();
+      if (p.nextToken() != JsonToken.END_ARRAY) {
+        throw new ParseException("level in '" + name + "' has more than two elements", source, ParseException.STAGE_PARSE);
+      }
+      if (invalid != null) {
+        continue; // keep reading to the end of the array, so the caller can read on
+      }
+      try {
+        BigDecimal px = Decimals.of(price);
+        BigDecimal sz = Decimals.of(size);
+        if (px.signum() <= 0 || sz.signum() < 0) {
+          invalid = new ParseException(
+              "level [" + price + ", " + size + "] in '" + name + "' out of range", source, ParseException.STAGE_SCHEMA);
+        } else {
+          levels.add(new Level(px, sz));
+        }
+      } catch (ArithmeticException | IllegalArgumentException e) {
+        invalid = new ParseException(
+            "bad decimal in '" + name + "': " + e.getMessage(), source, ParseException.STAGE_SCHEMA, e);
+      }
+    }
+    if (p.currentToken() != JsonToken.END_ARRAY) {
+      throw new ParseException("level in '" + name + "' is not an array", source, ParseException.STAGE_PARSE);
+    }
+    if (invalid != null) {
+      throw invalid;
+    }
+    return levels;
+  }
+
+  private static String text(JsonParser p, String name, Fields f) throws IOException, ParseException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw fail("field '" + name + "' is not a string", f);
+    }
+    return p.getText();
+  }
+
+  private static Long number(JsonParser p, String name, Fields f) throws IOException, ParseException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+      throw fail("field '" + name + "' is not an integer", f);
+    }
+    return p.getLongValue();
+  }
+
+  private static BigDecimal decimal(String value, String name, Fields f) throws ParseException {
+    try {
+      return Decimals.of(value);
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      throw new ParseException(
+          "bad decimal in '" + name + "': " + e.getMessage(), f.stream, ParseException.STAGE_SCHEMA, e);
+    }
+  }
+
+  private static BigDecimal positive(BigDecimal value, String name, Fields f) throws ParseException {
+    if (value.signum() <= 0) {
+      throw new ParseException(
+          "field '" + name + "' must be > 0, was " + value.toPlainString(), f.stream, ParseException.STAGE_SCHEMA);
+    }
+    return value;
+  }
+
+  private static BigDecimal nonNegative(BigDecimal value, String name, Fields f) throws ParseException {
+    if (value.signum() < 0) {
+      throw new ParseException(
+          "field '" + name + "' must be >= 0, was " + value.toPlainString(), f.stream, ParseException.STAGE_SCHEMA);
+    }
+    return value;
+  }
+
+  private static <T> T require(T value, String name, Fields f) throws ParseException {
+    if (value == null) {
+      throw fail("'" + f.event + "' frame lacks field '" + name + "'", f);
+    }
+    return value;
+  }
+
+  private static ParseException fail(String message, Fields f) {
+    return new ParseException(message, f.stream, ParseException.STAGE_PARSE);
+  }
+
+  private static Instant millis(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /** The fields of one frame as read; which are needed depends on the event type. */
+  private static final class Fields {
+    String stream;
+    boolean wrapped;
+    boolean control;
+    String event;
+    Long eventTime;
+    Long transactTime;
+    String symbol;
+    Long tradeId;
+    String price;
+    String quantity;
+    String executionType;
+    Boolean buyerIsMaker;
+    Long firstTradeId;
+    Long lastTradeId;
+    Long firstUpdateId;
+    Long finalUpdateId;
+    Long prevFinalUpdateId;
+    Long aLong;
+    String aStr;
+    String bStr;
+    String bigA;
+    String bigB;
+    List<Level> aLevels;
+    List<Level> bLevels;
+    ParseException levelError;
+
+    String symbol() throws ParseException {
+      return require(symbol, "s", this);
+    }
+  }
+}

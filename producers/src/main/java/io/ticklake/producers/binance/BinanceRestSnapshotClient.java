@@ -1,0 +1,247 @@
+package io.ticklake.producers.binance;
+
+import io.ticklake.producers.ParseException;
+import io.ticklake.schema.v1.BookDelta;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches {@code GET /fapi/v1/depth?symbol=X&limit=1000} with {@code java.net.http}, asynchronously,
+ * and keeps inside Binance's request-weight limits:
+ *
+ * <ul>
+ *   <li>reads {@code X-MBX-USED-WEIGHT-1M} from every answer and holds calls until the next minute
+ *       once 80% of the budget (default 2400 per minute) would be used;
+ *   <li>on 429 honours {@code Retry-After} before calling again;
+ *   <li>on 418 (the IP is banned) makes no REST call at all until {@code Retry-After} has passed —
+ *       calling during a ban lengthens it.
+ * </ul>
+ *
+ * <p>Every fetch is retried (with a capped backoff on errors) until it succeeds or the client is
+ * closed: a book cannot be synced without it. Each refusal is counted and logged once, with the
+ * symbol, status and wait.
+ */
+public final class BinanceRestSnapshotClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BinanceRestSnapshotClient.class);
+
+  public static final int WEIGHT_BUDGET_DEFAULT = 2400;
+  public static final double WEIGHT_STOP_FRACTION = 0.8;
+  public static final int DEPTH_LIMIT_DEFAULT = 1000;
+  /** Weight of a depth call with limit 1000 (Binance: 5 up to 100, 10 up to 500, 20 up to 1000). */
+  static final int DEPTH_WEIGHT = 20;
+  static final Duration ERROR_BACKOFF_MAX = Duration.ofSeconds(30);
+
+  private final URI restBase;
+  private final int limit;
+  private final int weightBudget;
+  private final BinanceMessageParser parser;
+  private final Clock clock;
+  private final HttpClient http;
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "binance-rest");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private final Object lock = new Object();
+  private long blockedUntilMillis;
+  private long weightMinute = -1;
+  private int usedWeight;
+  private volatile boolean closed;
+
+  private final AtomicLong calls = new AtomicLong();
+  private final AtomicLong snapshots = new AtomicLong();
+  private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong banned = new AtomicLong();
+  private final AtomicLong budgetWaits = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+
+  public BinanceRestSnapshotClient(URI restBase, BinanceMessageParser parser) {
+    this(restBase, DEPTH_LIMIT_DEFAULT, WEIGHT_BUDGET_DEFAULT, parser, Clock.systemUTC());
+  }
+
+  public BinanceRestSnapshotClient(
+      URI restBase, int limit, int weightBudget, BinanceMessageParser parser, Clock clock) {
+    this.restBase = restBase;
+    this.limit = limit;
+    this.weightBudget = weightBudget;
+    this.parser = parser;
+    this.clock = clock;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** The snapshot of {@code symbol}; completes exceptionally only if the client is closed. */
+  public CompletableFuture<BookDelta> fetch(String symbol) {
+    CompletableFuture<BookDelta> result = new CompletableFuture<>();
+    scheduler.execute(() -> attempt(symbol, result, 0));
+    return result;
+  }
+
+  private void attempt(String symbol, CompletableFuture<BookDelta> result, int failures) {
+    if (closed) {
+      result.completeExceptionally(new IllegalStateException("REST client closed"));
+      return;
+    }
+    long now = clock.millis();
+    long waitMillis;
+    synchronized (lock) {
+      if (now / 60_000 != weightMinute) {
+        weightMinute = now / 60_000;
+        usedWeight = 0;
+      }
+      if (now < blockedUntilMillis) {
+        waitMillis = blockedUntilMillis - now;
+      } else if (usedWeight + DEPTH_WEIGHT > weightBudget * WEIGHT_STOP_FRACTION) {
+        waitMillis = (weightMinute + 1) * 60_000 - now + 50;
+        if (budgetWaits.incrementAndGet() == 1 || failures == 0) {
+          log.warn("REST weight {}/{} used this minute (stop at {}%): holding depth {} for {} ms",
+              usedWeight, weightBudget, (int) (WEIGHT_STOP_FRACTION * 100), symbol, waitMillis);
+        }
+      } else {
+        waitMillis = 0;
+        usedWeight += DEPTH_WEIGHT; // counted before the answer tells, so parallel calls see it
+      }
+    }
+    if (waitMillis > 0) {
+      retryLater(symbol, result, failures, waitMillis);
+      return;
+    }
+    URI uri = restBase.resolve("/fapi/v1/depth?symbol=" + symbol + "&limit=" + limit);
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+    calls.incrementAndGet();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .whenComplete(
+            (response, error) -> {
+              if (error != null) {
+                failed(symbol, result, failures, "request failed: " + error);
+              } else {
+                answered(symbol, result, failures, response);
+              }
+            });
+  }
+
+  private void answered(String symbol, CompletableFuture<BookDelta> result, int failures, HttpResponse<String> response) {
+    long now = clock.millis();
+    response.headers().firstValue("X-MBX-USED-WEIGHT-1M").ifPresent(w -> {
+      try {
+        int used = Integer.parseInt(w.trim());
+        synchronized (lock) {
+          if (now / 60_000 == weightMinute) {
+            usedWeight = Math.max(usedWeight, used);
+          } else {
+            weightMinute = now / 60_000;
+            usedWeight = used;
+          }
+        }
+      } catch (NumberFormatException e) {
+        log.debug("unreadable X-MBX-USED-WEIGHT-1M '{}'", w);
+      }
+    });
+    int status = response.statusCode();
+    if (status == 200) {
+      try {
+        BookDelta snapshot = parser.parseDepthSnapshot(symbol, response.body(), clock.instant());
+        snapshots.incrementAndGet();
+        result.complete(snapshot);
+      } catch (ParseException e) {
+        failed(symbol, result, failures, "unreadable snapshot: " + e.getMessage());
+      }
+      return;
+    }
+    if (status == 429 || status == 418) {
+      long retryAfterMillis = retryAfter(response).orElse(status == 418 ? 120_000L : 1_000L * (1L << Math.min(failures, 5)));
+      synchronized (lock) {
+        blockedUntilMillis = Math.max(blockedUntilMillis, now + retryAfterMillis);
+      }
+      if (status == 429) {
+        rateLimited.incrementAndGet();
+        log.warn("REST 429 (rate limited) on depth {}: used weight {}, no REST call for {} ms (Retry-After)",
+            symbol, response.headers().firstValue("X-MBX-USED-WEIGHT-1M").orElse("?"), retryAfterMillis);
+      } else {
+        banned.incrementAndGet();
+        log.error("REST 418 (IP banned) on depth {}: every REST call stopped for {} ms (Retry-After)",
+            symbol, retryAfterMillis);
+      }
+      retryLater(symbol, result, failures + 1, retryAfterMillis);
+      return;
+    }
+    failed(symbol, result, failures, "HTTP " + status + ": " + abbreviate(response.body()));
+  }
+
+  private void failed(String symbol, CompletableFuture<BookDelta> result, int failures, String what) {
+    errors.incrementAndGet();
+    long delay = Math.min(ERROR_BACKOFF_MAX.toMillis(), 250L << Math.min(failures, 10));
+    if (failures == 0 || failures % 20 == 0) {
+      log.warn("REST depth {} failed ({} failures in a row): {}; retrying in {} ms", symbol, failures + 1, what, delay);
+    }
+    retryLater(symbol, result, failures + 1, delay);
+  }
+
+  private void retryLater(String symbol, CompletableFuture<BookDelta> result, int failures, long delayMillis) {
+    if (closed) {
+      result.completeExceptionally(new IllegalStateException("REST client closed"));
+      return;
+    }
+    scheduler.schedule(() -> attempt(symbol, result, failures), delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private static Optional<Long> retryAfter(HttpResponse<?> response) {
+    return response.headers().firstValue("Retry-After").flatMap(v -> {
+      try {
+        return Optional.of(Long.parseLong(v.trim()) * 1000);
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  private static String abbreviate(String s) {
+    return s == null ? "" : s.length() <= 200 ? s : s.substring(0, 200) + "...";
+  }
+
+  public long calls() {
+    return calls.get();
+  }
+
+  public long snapshots() {
+    return snapshots.get();
+  }
+
+  /** 429 answers received. */
+  public long rateLimited() {
+    return rateLimited.get();
+  }
+
+  /** 418 answers received. */
+  public long banned() {
+    return banned.get();
+  }
+
+  /** Times a call was held back to stay under the weight budget. */
+  public long budgetWaits() {
+    return budgetWaits.get();
+  }
+
+  public long errors() {
+    return errors.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+  }
+}

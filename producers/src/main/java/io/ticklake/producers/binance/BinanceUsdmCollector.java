@@ -1,0 +1,406 @@
+package io.ticklake.producers.binance;
+
+import io.ticklake.producers.CollectorConfig;
+import io.ticklake.producers.CollectorMetrics;
+import io.ticklake.producers.ParseException;
+import io.ticklake.producers.ws.ReconnectingWsClient;
+import io.ticklake.producers.ws.WsListener;
+import io.ticklake.schema.serde.AvroWireSerializer;
+import io.ticklake.schema.topic.Topics;
+import io.ticklake.schema.v1.BackfillStatus;
+import io.ticklake.schema.v1.BookDelta;
+import io.ticklake.schema.v1.DeadLetter;
+import io.ticklake.schema.v1.GapEvent;
+import io.ticklake.schema.v1.GapKind;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Trade;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binance USD-M futures into Kafka: every frame unchanged to {@code md.raw.binance-usdm.frames.v1}
+ * (header {@code receive-time}, epoch microseconds), then normalized {@code Trade}, {@code Quote},
+ * {@code BookDelta} (synced per symbol by {@link OrderBookSync}) and {@code GapEvent} records, key
+ * {@code venue:symbol}. A frame that cannot be read goes whole to the dead-letter topic and the
+ * stream goes on. A dropped connection is a {@link GapKind#DISCONNECT} gap for every symbol.
+ *
+ * <p>{@link #onFrame} runs on the WebSocket thread: it parses and hands records to {@code
+ * producer.send}, which does not wait for the broker.
+ */
+public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BinanceUsdmCollector.class);
+
+  public static final String VENUE = BinanceMessageParser.VENUE;
+  public static final String RECEIVE_TIME_HEADER = "receive-time";
+  public static final String STREAM_HEADER = "stream";
+
+  /** Source of REST snapshots; {@link BinanceRestSnapshotClient#fetch} in production. */
+  public interface SnapshotSource {
+    CompletableFuture<BookDelta> fetch(String symbol);
+  }
+
+  private final List<String> symbols;
+  private final List<String> channels;
+  private final Producer<String, byte[]> rawProducer;
+  private final Producer<String, SpecificRecord> producer;
+  private final SnapshotSource snapshots;
+  private final CollectorMetrics metrics;
+  private final Clock clock;
+  private final BinanceMessageParser parser = new BinanceMessageParser(VENUE);
+  private final String rawTopic = Topics.raw(VENUE);
+  private final Map<String, OrderBookSync> syncs = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
+  private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler;
+  private final AutoCloseable[] owned;
+
+  /**
+   * A collector on given producers (tests pass {@code MockProducer}s). Call {@link #start} for
+   * periodic book snapshots.
+   */
+  public BinanceUsdmCollector(
+      List<String> symbols,
+      List<String> channels,
+      Producer<String, byte[]> rawProducer,
+      Producer<String, SpecificRecord> producer,
+      SnapshotSource snapshots,
+      CollectorMetrics metrics,
+      Clock clock,
+      AutoCloseable... owned) {
+    this.symbols = List.copyOf(symbols);
+    this.channels = List.copyOf(channels);
+    this.rawProducer = rawProducer;
+    this.producer = producer;
+    this.snapshots = snapshots;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.owned = owned;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "binance-usdm-book-snapshots");
+      t.setDaemon(true);
+      return t;
+    });
+    for (String symbol : this.symbols) {
+      sync(symbol);
+    }
+  }
+
+  /** Starts the periodic book snapshots ({@code interval} 0 or negative: none). */
+  public BinanceUsdmCollector start(Duration bookSnapshotInterval) {
+    if (bookSnapshotInterval.toMillis() > 0) {
+      scheduler.scheduleAtFixedRate(this::emitBookSnapshots, bookSnapshotInterval.toMillis(),
+          bookSnapshotInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  /** A running collector: producers, REST client and WebSocket client made from {@code config}. */
+  public static Running run(CollectorConfig config) {
+    CollectorMetrics metrics = new CollectorMetrics(VENUE);
+    Map<String, Object> common = new HashMap<>(config.producerOverrides());
+    common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    common.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    common.put(ProducerConfig.ACKS_CONFIG, "all");
+    common.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+    common.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    Map<String, Object> rawConfig = new HashMap<>(common);
+    rawConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "ticklake-" + VENUE + "-raw");
+    Map<String, Object> normConfig = new HashMap<>(common);
+    normConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "ticklake-" + VENUE + "-norm");
+    normConfig.put("schema.registry.url", config.schemaRegistryUrl());
+    Producer<String, byte[]> raw = new KafkaProducer<>(rawConfig, new StringSerializer(), new ByteArraySerializer());
+    AvroWireSerializer<SpecificRecord> valueSerializer = new AvroWireSerializer<>();
+    valueSerializer.configure(normConfig, false);
+    Producer<String, SpecificRecord> norm = new KafkaProducer<>(normConfig, new StringSerializer(), valueSerializer);
+    BinanceRestSnapshotClient rest =
+        new BinanceRestSnapshotClient(URI.create(config.restUrl()), BinanceRestSnapshotClient.DEPTH_LIMIT_DEFAULT,
+            config.restWeightBudget(), new BinanceMessageParser(VENUE), Clock.systemUTC());
+    BinanceUsdmCollector collector =
+        new BinanceUsdmCollector(config.symbols(), config.channels(), raw, norm, rest::fetch, metrics,
+            Clock.systemUTC(), rest).start(config.bookSnapshotInterval());
+    URI uri = BinanceUsdmSubscriptions.combinedStreamUri(config.wsUrl(), config.symbols(), config.channels());
+    ReconnectingWsClient ws =
+        new ReconnectingWsClient(
+            ReconnectingWsClient.Config.of(uri)
+                .withIdleTimeout(config.wsIdleTimeout())
+                .withRotateAfter(config.wsRotateInterval())
+                .withBackoff(ReconnectingWsClient.Config.INITIAL_BACKOFF_DEFAULT, config.wsBackoffMax()),
+            collector);
+    ws.start();
+    log.info("collecting {} {} for {} from {}", VENUE, config.channels(), config.symbols(), config.wsUrl());
+    return new Running(collector, ws, rest, metrics);
+  }
+
+  /** A collector with its connections; closing it stops everything and flushes the producers. */
+  public record Running(
+      BinanceUsdmCollector collector, ReconnectingWsClient ws, BinanceRestSnapshotClient rest, CollectorMetrics metrics)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      ws.close();
+      collector.close();
+    }
+  }
+
+  @Override
+  public void onOpen(long connectionId) {
+    log.info("{}: connection {} open", VENUE, connectionId);
+  }
+
+  @Override
+  public void onFrame(String text, Instant receiveTime) {
+    ParsedFrame frame;
+    try {
+      frame = parser.parse(text, receiveTime);
+    } catch (ParseException e) {
+      String stream = e.stream();
+      String channel = channelOf(stream);
+      metrics.channel(channel).received.incrementAndGet();
+      sendRaw(VENUE + ":" + (stream == null ? "unknown" : stream), stream, text, receiveTime);
+      deadLetter(text, stream == null ? "ws:unknown-stream" : stream, e.stage(), e.getMessage(), receiveTime, channel);
+      return;
+    }
+    String channel = frame.channel();
+    metrics.channel(channel).received.incrementAndGet();
+    String key = frame.symbol() == null ? VENUE : VENUE + ":" + frame.symbol();
+    sendRaw(key, frame.stream(), text, receiveTime);
+    if (frame.isControl()) {
+      return;
+    }
+    if (frame.record() instanceof Trade trade) {
+      lastEventTime.put(frame.symbol(), trade.getEventTime());
+      send(Topics.TRADES, key, trade, channel, text, frame.stream(), receiveTime);
+    } else if (frame.record() instanceof Quote quote) {
+      send(Topics.QUOTES, key, quote, channel, text, frame.stream(), receiveTime);
+    } else if (frame.record() instanceof BookDelta diff) {
+      sync(frame.symbol()).onDiff(diff);
+    }
+  }
+
+  @Override
+  public void onClose(String reason) {
+    metrics.reconnects().incrementAndGet();
+    Instant now = clock.instant();
+    for (OrderBookSync sync : syncs.values()) {
+      String symbol = sync.symbol();
+      long lastU = sync.lastUpdateId();
+      Instant lastTime = lastEventTime.get(symbol);
+      String mark = lastU >= 0 ? Long.toString(lastU) : lastTime != null ? Long.toString(micros(lastTime)) : Long.toString(micros(now));
+      GapEvent gap =
+          GapEvent.newBuilder()
+              .setGapId(VENUE + ":" + symbol + ":" + GapKind.DISCONNECT + ":connection:" + mark)
+              .setVenue(VENUE)
+              .setSymbol(symbol)
+              .setKind(GapKind.DISCONNECT)
+              .setStream("connection")
+              .setLastGoodSequence(lastU >= 0 ? lastU : null)
+              .setFirstSequenceAfter(null)
+              .setLastGoodTime(lastTime)
+              .setFirstTimeAfter(null)
+              .setDetectedTime(now)
+              .setCause(reason)
+              // Trades and quotes of the outage are missing: a backfill is due. The book is
+              // resynced from a snapshot on the next connection.
+              .setBackfillStatus(BackfillStatus.PENDING)
+              .setBackfillDetail(null)
+              .build();
+      emitGap(gap, "connection");
+      sync.reset();
+    }
+  }
+
+  private OrderBookSync sync(String symbol) {
+    return syncs.computeIfAbsent(symbol, s -> {
+      String stream = BinanceUsdmSubscriptions.depthStream(s, channels);
+      return new OrderBookSync(VENUE, s, stream == null ? s.toLowerCase() + "@depth" : stream,
+          this::requestSnapshot, new SyncOutput(s), clock);
+    });
+  }
+
+  private void requestSnapshot(String symbol, long requestId) {
+    snapshots.fetch(symbol).whenComplete((snapshot, error) -> {
+      if (error != null) {
+        log.debug("{} {}: snapshot request {} abandoned: {}", VENUE, symbol, requestId, error.toString());
+      } else {
+        sync(symbol).onSnapshot(requestId, snapshot);
+      }
+    });
+  }
+
+  private final class SyncOutput implements OrderBookSync.Output {
+    private final String key;
+
+    SyncOutput(String symbol) {
+      this.key = VENUE + ":" + symbol;
+    }
+
+    @Override
+    public void book(BookDelta delta) {
+      lastEventTime.put(delta.getSymbol(), delta.getEventTime());
+      send(Topics.BOOK, key, delta, "depth", null, null, delta.getReceiveTime());
+    }
+
+    @Override
+    public void gap(GapEvent gap) {
+      emitGap(gap, "depth");
+    }
+  }
+
+  private void emitGap(GapEvent gap, String channel) {
+    metrics.channel(channel).gaps.incrementAndGet();
+    send(Topics.GAPS, VENUE + ":" + gap.getSymbol(), gap, channel, null, null, gap.getDetectedTime());
+  }
+
+  private void emitBookSnapshots() {
+    try {
+      for (OrderBookSync sync : syncs.values()) {
+        sync.bookSnapshot().ifPresent(s -> send(Topics.BOOK, VENUE + ":" + s.getSymbol(), s, "depth", null, null, s.getReceiveTime()));
+      }
+    } catch (RuntimeException e) {
+      log.error("{}: periodic book snapshot failed", VENUE, e);
+    }
+  }
+
+  private void sendRaw(String key, String stream, String text, Instant receiveTime) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(RECEIVE_TIME_HEADER, Long.toString(micros(receiveTime)).getBytes(StandardCharsets.US_ASCII));
+    if (stream != null) {
+      headers.add(STREAM_HEADER, stream.getBytes(StandardCharsets.UTF_8));
+    }
+    rawProducer.send(
+        new ProducerRecord<>(rawTopic, null, receiveTime.toEpochMilli(), key, text.getBytes(StandardCharsets.UTF_8), headers),
+        (md, e) -> {
+          if (e == null) {
+            metrics.rawProduced().incrementAndGet();
+          } else {
+            metrics.rawErrors().incrementAndGet();
+            logOnce("raw-error", "{}: raw frame send failed (key {}): {}; counting further failures", VENUE, key, e.toString());
+          }
+        });
+  }
+
+  /**
+   * Sends a normalized record. A record the serializer refuses (it violates the registered schema)
+   * becomes a dead letter carrying the frame it came from.
+   */
+  private void send(String topic, String key, SpecificRecord record, String channel, String frame, String stream, Instant receiveTime) {
+    CollectorMetrics.Channel counters = metrics.channel(channel);
+    try {
+      producer.send(new ProducerRecord<>(topic, key, record), (md, e) -> {
+        if (e == null) {
+          counters.produced.incrementAndGet();
+        } else {
+          counters.produceErrors.incrementAndGet();
+          logOnce("send-error:" + topic, "{}: send to {} failed (key {}): {}; counting further failures", VENUE, topic, key, e.toString());
+        }
+      });
+    } catch (SerializationException e) {
+      counters.produceErrors.incrementAndGet();
+      String payload = frame != null ? frame : record.toString();
+      deadLetter(payload, stream != null ? stream : topic, "serialize", e.getClass().getSimpleName() + ": " + e.getMessage(), receiveTime, channel);
+    }
+  }
+
+  private void deadLetter(String payload, String source, String stage, String error, Instant receiveTime, String channel) {
+    metrics.channel(channel).deadLettered.incrementAndGet();
+    logOnce("dlq:" + stage + ":" + source, "{}: frame from {} refused at stage {}: {}; frame to {} (first 200 chars: {}). Further ones are counted",
+        VENUE, source, stage, error, Topics.DEAD_LETTER, payload.length() > 200 ? payload.substring(0, 200) : payload);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setVenue(VENUE)
+            .setSource(source)
+            .setStage(stage)
+            .setError(error)
+            .setPayload(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
+            .setReceiveTime(receiveTime)
+            .build();
+    try {
+      producer.send(new ProducerRecord<>(Topics.DEAD_LETTER, VENUE + ":" + source, letter), (md, e) -> {
+        if (e != null) {
+          metrics.channel(channel).produceErrors.incrementAndGet();
+          logOnce("dlq-send-error", "{}: dead letter send failed: {}", VENUE, e.toString());
+        }
+      });
+    } catch (SerializationException e) {
+      metrics.channel(channel).produceErrors.incrementAndGet();
+      log.error("{}: dead letter itself could not be serialized", VENUE, e);
+    }
+  }
+
+  private void logOnce(String key, String format, Object... args) {
+    if (loggedOnce.add(key)) {
+      log.warn(format, args);
+    } else if (log.isDebugEnabled()) {
+      log.debug(format, args);
+    }
+  }
+
+  private static String channelOf(String stream) {
+    if (stream == null) {
+      return "unknown";
+    }
+    int at = stream.indexOf('@');
+    if (at < 0) {
+      return "unknown";
+    }
+    String rest = stream.substring(at + 1);
+    return rest.startsWith("depth") ? "depth" : rest;
+  }
+
+  private static long micros(Instant t) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  /** The sync of a symbol (for tests and ops). */
+  public OrderBookSync orderBookSync(String symbol) {
+    return syncs.get(symbol);
+  }
+
+  public CollectorMetrics metrics() {
+    return metrics;
+  }
+
+  public List<String> symbols() {
+    return symbols;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("{}: closing {} failed", VENUE, c, e);
+      }
+    }
+    rawProducer.close(Duration.ofSeconds(10));
+    producer.close(Duration.ofSeconds(10));
+  }
+
+}

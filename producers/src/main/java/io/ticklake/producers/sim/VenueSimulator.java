@@ -1,0 +1,481 @@
+package io.ticklake.producers.sim;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stand-in for a venue: an HTTP and WebSocket server that replays a {@link CaptureFile} to
+ * combined-stream subscribers ({@code /stream?streams=a/b/c}, each getting only its streams),
+ * answers the venue's REST API from recorded snapshots through a {@link VenueProfile}, and injects
+ * faults on demand: an abrupt close (the client sees 1006), a dropped book diff, a malformed frame,
+ * a stall, a 429 or 418 REST answer.
+ *
+ * <p>The recording is one timeline shared by all connections, as at a real venue, except that it
+ * pauses while nobody is connected: a frame is either written to a subscriber or not played yet,
+ * so "frames sent" is exact. Pace: the recorded gaps divided by {@code speed}, or as fast as the
+ * sockets take them when {@code speed <= 0}. Faults: the Java methods below or {@code GET
+ * /sim/faults?fault=close|drop-depth|malformed|stall|ping|rest-429|rest-418[&seconds=N]}.
+ */
+public final class VenueSimulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(VenueSimulator.class);
+
+  /** The frame sent by the malformed-frame fault: cut off in the middle. */
+  public static final String MALFORMED_FRAME =
+      "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":17231612";
+
+  private static final int BATCH = 256;
+
+  private final List<CaptureFile.Entry> frames;
+  private final VenueProfile profile;
+  private final double speed;
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final ScheduledExecutorService player =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "venue-simulator-player"));
+  private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<PendingRest> pendingRest = new ConcurrentLinkedQueue<>();
+  private final Map<Integer, List<Runnable>> plannedFaults = new ConcurrentHashMap<>();
+
+  private final AtomicLong sent = new AtomicLong();
+  private final Map<String, AtomicLong> sentByStream = new ConcurrentHashMap<>();
+  private final AtomicLong failedWrites = new AtomicLong();
+  private final AtomicLong droppedDiffs = new AtomicLong();
+  private final AtomicLong malformedSent = new AtomicLong();
+  private final AtomicLong pongs = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong restCalls = new AtomicLong();
+  private final AtomicLong restRefused = new AtomicLong();
+
+  private volatile Channel serverChannel;
+  private volatile boolean dropNextDiff;
+  private volatile long stalledUntilNanos;
+  private final AtomicInteger restErrorStatus = new AtomicInteger();
+  private volatile int restErrorRetryAfter;
+  private volatile boolean finished;
+  private int cursor;
+  private long nextDueNanos;
+
+  private record Subscriber(Channel channel, Set<String> streams) {}
+
+  private record PendingRest(ChannelHandlerContext ctx, String path, Map<String, List<String>> query, boolean keepAlive) {}
+
+  /**
+   * @param frames the recording, in order
+   * @param profile the venue's stream naming and REST behaviour
+   * @param speed the pace factor (2 = twice as fast as recorded); {@code <= 0} as fast as possible
+   */
+  public VenueSimulator(List<CaptureFile.Entry> frames, VenueProfile profile, double speed) {
+    this.frames = List.copyOf(frames);
+    this.profile = profile;
+    this.speed = speed;
+  }
+
+  /** Binds to {@code port} (0 for any free port) and starts the player. */
+  public VenueSimulator start(int port) throws InterruptedException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(64 * 1024))
+                        .addLast(
+                            new WebSocketServerProtocolHandler(
+                                WebSocketServerProtocolConfig.newBuilder()
+                                    .websocketPath("/stream")
+                                    .checkStartsWith(true)
+                                    .dropPongFrames(false)
+                                    // Closing must be abrupt (no close frame) so clients see 1006.
+                                    .sendCloseFrame(null)
+                                    .build()))
+                        .addLast(new HttpHandler())
+                        .addLast(new WsHandler());
+                  }
+                });
+    serverChannel = b.bind("127.0.0.1", port).sync().channel();
+    player.execute(this::play);
+    log.info("venue simulator on port {}: {} frames at {}", port(), frames.size(),
+        speed > 0 ? speed + "x" : "full speed");
+    return this;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** Base WebSocket URL: {@code ws://127.0.0.1:<port>/stream}. */
+  public String wsUrl() {
+    return "ws://127.0.0.1:" + port() + "/stream";
+  }
+
+  /** Base REST URL: {@code http://127.0.0.1:<port>}. */
+  public String restUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  // ---- faults ----
+
+  /** Closes every WebSocket connection without a close frame; clients see code 1006. */
+  public void closeAbruptly() {
+    player.execute(
+        () -> {
+          // Removed at once, so the player holds the next frames for the reconnecting client
+          // instead of writing them into a closing socket.
+          for (Subscriber s : subscribers) {
+            subscribers.remove(s);
+            s.channel().close();
+          }
+          log.info("fault: closed all connections without a close frame");
+        });
+  }
+
+  /** The next book-diff frame is played on the venue's timeline but sent to nobody. */
+  public void dropNextBookDiff() {
+    dropNextDiff = true;
+  }
+
+  /** Sends {@link #MALFORMED_FRAME} to every subscriber. */
+  public void sendMalformedFrame() {
+    player.execute(
+        () -> {
+          for (Subscriber s : subscribers) {
+            write(s.channel(), MALFORMED_FRAME, "malformed");
+            malformedSent.incrementAndGet();
+          }
+        });
+  }
+
+  /** Sends nothing for {@code duration}; connections stay open. */
+  public void stall(Duration duration) {
+    stalledUntilNanos = System.nanoTime() + duration.toNanos();
+  }
+
+  /** Answers the next REST call with {@code status} (429 or 418) and {@code Retry-After}. */
+  public void failNextRestCall(int status, int retryAfterSeconds) {
+    restErrorRetryAfter = retryAfterSeconds;
+    restErrorStatus.set(status);
+  }
+
+  /** Sends a WebSocket ping to every subscriber; answers are counted in {@link #pongs()}. */
+  public void ping() {
+    subscribers.forEach(s -> s.channel().writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1, 2}))));
+  }
+
+  /** Runs {@code fault} just before the frame at {@code index} (0-based) is played. */
+  public void injectBefore(int index, Runnable fault) {
+    plannedFaults.computeIfAbsent(index, i -> new CopyOnWriteArrayList<>()).add(fault);
+  }
+
+  // ---- counters ----
+
+  /** Frames written to subscribers (recorded and malformed), counted when the write succeeded. */
+  public long framesSent() {
+    return sent.get();
+  }
+
+  public long framesSent(String stream) {
+    AtomicLong n = sentByStream.get(stream);
+    return n == null ? 0 : n.get();
+  }
+
+  public long failedWrites() {
+    return failedWrites.get();
+  }
+
+  public long droppedBookDiffs() {
+    return droppedDiffs.get();
+  }
+
+  public long malformedSent() {
+    return malformedSent.get();
+  }
+
+  public long pongs() {
+    return pongs.get();
+  }
+
+  /** WebSocket connections accepted so far. */
+  public long connections() {
+    return connections.get();
+  }
+
+  public long restCalls() {
+    return restCalls.get();
+  }
+
+  /** REST calls answered with an injected 429 or 418. */
+  public long restRefused() {
+    return restRefused.get();
+  }
+
+  /** True once every recorded frame was played. */
+  public boolean finished() {
+    return finished;
+  }
+
+  // ---- the player ----
+
+  private void play() {
+    try {
+      playSome();
+    } catch (RuntimeException e) {
+      log.error("simulator player failed at frame {}", cursor, e);
+    }
+  }
+
+  private void playSome() {
+    long now = System.nanoTime();
+    long stalled = stalledUntilNanos - now;
+    if (stalled > 0) {
+      reschedule(stalled);
+      return;
+    }
+    if (subscribers.isEmpty()) {
+      answerPendingRest();
+      reschedule(TimeUnit.MILLISECONDS.toNanos(5));
+      return;
+    }
+    for (int n = 0; n < BATCH && cursor < frames.size(); n++) {
+      List<Runnable> faults = plannedFaults.remove(cursor);
+      if (faults != null) {
+        faults.forEach(Runnable::run);
+        reschedule(0); // let the fault's effect (a close, a stall) take hold first
+        return;
+      }
+      for (Subscriber s : subscribers) {
+        if (!s.channel().isWritable()) {
+          reschedule(TimeUnit.MILLISECONDS.toNanos(1));
+          return;
+        }
+      }
+      CaptureFile.Entry entry = frames.get(cursor);
+      if (speed > 0 && cursor > 0) {
+        CaptureFile.Entry prev = frames.get(cursor - 1);
+        if (entry.receiveTime() != null && prev.receiveTime() != null) {
+          long gap = (long) (Duration.between(prev.receiveTime(), entry.receiveTime()).toNanos() / speed);
+          long wait = nextDueNanos + Math.max(0, gap) - System.nanoTime();
+          if (wait > 0) {
+            reschedule(wait);
+            return;
+          }
+        }
+      }
+      String stream = profile.streamOf(entry.frame());
+      if (dropNextDiff && profile.isBookDiff(stream)) {
+        dropNextDiff = false;
+        droppedDiffs.incrementAndGet();
+        log.info("fault: dropped book diff #{} on {}", cursor, stream);
+      } else {
+        for (Subscriber s : subscribers) {
+          if (s.streams().contains(stream)) {
+            write(s.channel(), entry.frame(), stream);
+          }
+        }
+      }
+      profile.played(entry.frame());
+      cursor++;
+      nextDueNanos = System.nanoTime();
+      answerPendingRest();
+    }
+    if (cursor >= frames.size()) {
+      if (!finished) {
+        finished = true;
+        log.info("venue simulator: all {} frames played ({} sent)", frames.size(), sent.get());
+      }
+      answerPendingRest();
+      reschedule(TimeUnit.MILLISECONDS.toNanos(20)); // keep answering REST and faults
+      return;
+    }
+    reschedule(0);
+  }
+
+  private void reschedule(long nanos) {
+    if (!player.isShutdown()) {
+      player.schedule(this::play, nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void write(Channel ch, String text, String stream) {
+    ch.writeAndFlush(new TextWebSocketFrame(text))
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                sent.incrementAndGet();
+                sentByStream.computeIfAbsent(stream, k -> new AtomicLong()).incrementAndGet();
+              } else {
+                failedWrites.incrementAndGet();
+              }
+            });
+  }
+
+  private void answerPendingRest() {
+    int n = pendingRest.size();
+    for (int i = 0; i < n; i++) {
+      PendingRest p = pendingRest.poll();
+      if (p == null) {
+        return;
+      }
+      VenueProfile.RestAnswer answer = profile.rest(p.path(), p.query());
+      if (answer == null) {
+        pendingRest.add(p);
+      } else {
+        respond(p.ctx(), answer, p.keepAlive());
+      }
+    }
+  }
+
+  private static void respond(ChannelHandlerContext ctx, VenueProfile.RestAnswer answer, boolean keepAlive) {
+    byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(body));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    answer.headers().forEach((k, v) -> res.headers().set(k, v));
+    if (keepAlive) {
+      HttpUtil.setKeepAlive(res, true);
+      ctx.writeAndFlush(res);
+    } else {
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      QueryStringDecoder q = new QueryStringDecoder(req.uri());
+      boolean keepAlive = HttpUtil.isKeepAlive(req);
+      if (q.path().equals("/sim/faults")) {
+        respond(ctx, fault(q.parameters()), keepAlive);
+        return;
+      }
+      restCalls.incrementAndGet();
+      int status = restErrorStatus.getAndSet(0);
+      if (status != 0) {
+        restRefused.incrementAndGet();
+        log.info("fault: answering {} with {} (Retry-After {})", q.path(), status, restErrorRetryAfter);
+        respond(ctx, new VenueProfile.RestAnswer(status,
+            "{\"code\":-1003,\"msg\":\"simulated " + status + "\"}",
+            Map.of("Retry-After", Integer.toString(restErrorRetryAfter))), keepAlive);
+        return;
+      }
+      VenueProfile.RestAnswer answer = profile.rest(q.path(), q.parameters());
+      if (answer == null) {
+        pendingRest.add(new PendingRest(ctx, q.path(), q.parameters(), keepAlive));
+      } else {
+        respond(ctx, answer, keepAlive);
+      }
+    }
+
+    private VenueProfile.RestAnswer fault(Map<String, List<String>> params) {
+      String fault = params.getOrDefault("fault", List.of("")).get(0);
+      int seconds = Integer.parseInt(params.getOrDefault("seconds", List.of("1")).get(0));
+      switch (fault) {
+        case "close" -> closeAbruptly();
+        case "drop-depth" -> dropNextBookDiff();
+        case "malformed" -> sendMalformedFrame();
+        case "stall" -> stall(Duration.ofSeconds(seconds));
+        case "ping" -> ping();
+        case "rest-429" -> failNextRestCall(429, seconds);
+        case "rest-418" -> failNextRestCall(418, seconds);
+        default -> {
+          return new VenueProfile.RestAnswer(400, "{\"error\":\"unknown fault '" + fault + "'\"}", Map.of());
+        }
+      }
+      return new VenueProfile.RestAnswer(200, "{\"fault\":\"" + fault + "\"}", Map.of());
+    }
+  }
+
+  private final class WsHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
+        QueryStringDecoder q = new QueryStringDecoder(hs.requestUri());
+        Set<String> streams = new HashSet<>();
+        for (String value : q.parameters().getOrDefault("streams", List.of())) {
+          streams.addAll(Arrays.asList(value.split("/")));
+        }
+        connections.incrementAndGet();
+        subscribers.add(new Subscriber(ctx.channel(), streams));
+        log.info("subscriber {} for {}", ctx.channel().remoteAddress(), streams);
+        ctx.channel().closeFuture().addListener(f -> subscribers.removeIf(s -> s.channel() == ctx.channel()));
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+      if (frame instanceof PongWebSocketFrame) {
+        pongs.incrementAndGet();
+      }
+      // Text from clients (SUBSCRIBE requests) is accepted and ignored: the URL names the streams.
+    }
+  }
+
+  @Override
+  public void close() {
+    player.shutdownNow();
+    try {
+      if (serverChannel != null) {
+        serverChannel.close().syncUninterruptibly();
+      }
+    } finally {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** Subscribed stream names of the open connections, for diagnostics. */
+  public List<Set<String>> subscriptions() {
+    List<Set<String>> out = new ArrayList<>();
+    subscribers.forEach(s -> out.add(s.streams()));
+    return out;
+  }
+}
