@@ -148,10 +148,36 @@ public final class TicklakeCli implements Callable<Integer> {
     @Option(names = "--detach", description = "Return once everything is ready.")
     boolean detach;
 
+    @Option(
+        names = "--simulate",
+        description = "Run the collector on the venue simulator replaying a capture (demo data by default).")
+    boolean simulate;
+
+    @Option(names = "--replay", paramLabel = "FILE", description = "Capture to replay with --simulate.")
+    Path replay;
+
+    @Option(names = "--snapshots", paramLabel = "FILE", description = "REST depth snapshots (JSONL) for --replay.")
+    Path snapshots;
+
+    @Option(names = "--speed", paramLabel = "X", description = "Replay speed factor (default 1: recorded pace).")
+    String speed;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      if (simulate) {
+        options.sets.add(StackConfig.SIMULATE_CONFIG + "=true");
+      }
+      if (replay != null) {
+        options.sets.add(StackConfig.SIMULATE_CAPTURE_CONFIG + "=" + replay.toAbsolutePath());
+      }
+      if (snapshots != null) {
+        options.sets.add(StackConfig.SIMULATE_SNAPSHOTS_CONFIG + "=" + snapshots.toAbsolutePath());
+      }
+      if (speed != null) {
+        options.sets.add(StackConfig.SIMULATE_SPEED_CONFIG + "=" + speed);
+      }
       StackConfig config = options.load();
       PrintWriter out = spec.commandLine().getOut();
       Optional<ProcessHandle> running = runningSupervisor(config);

@@ -29,7 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
   /** Stop order is the reverse of start order: pipeline first, the broker last. */
-  static final List<String> COMPONENTS = List.of("s3", "kafka", "registry", "connect");
+  static final List<String> COMPONENTS =
+      List.of("s3", "kafka", "registry", "connect", "simulator", "collector");
+  /** The demo capture shipped in the repository (real frames; see its PROVENANCE.md). */
+  static final String DEMO_CAPTURE =
+      "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.capture";
+
+  static final String DEMO_SNAPSHOTS =
+      "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.snapshots.jsonl";
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -76,6 +83,12 @@ public final class LocalStack implements AutoCloseable {
     if (config.embeddedConnect()) {
       specs.add(connect());
     }
+    if (config.flag(StackConfig.SIMULATE_CONFIG)) {
+      specs.add(simulator());
+    }
+    if (config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+      specs.add(collector());
+    }
     return specs;
   }
 
@@ -98,7 +111,10 @@ public final class LocalStack implements AutoCloseable {
     // S3 and the broker depend on nothing; registry and Connect need the broker.
     List<ComponentSpec> first =
         specs.stream().filter(s -> s.name().equals("s3") || s.name().equals("kafka")).toList();
-    List<ComponentSpec> second = specs.stream().filter(s -> !first.contains(s)).toList();
+    List<String> pipeline = List.of("simulator", "collector");
+    List<ComponentSpec> second =
+        specs.stream().filter(s -> !first.contains(s) && !pipeline.contains(s.name())).toList();
+    List<ComponentSpec> third = specs.stream().filter(s -> pipeline.contains(s.name())).toList();
     if (config.embeddedKafka()) {
       formatKafkaStorage();
     }
@@ -109,6 +125,10 @@ public final class LocalStack implements AutoCloseable {
     new Provisioner(config).createTopics();
     startAndAwait(second, timeout);
     new Provisioner(config).createBucket();
+    if (config.flag(StackConfig.LAKE_CONNECTOR_CONFIG)) {
+      new Provisioner(config).createLakeConnector();
+    }
+    startAndAwait(third, timeout);
     watchdog.scheduleWithFixedDelay(this::superviseOnce, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -340,6 +360,69 @@ public final class LocalStack implements AutoCloseable {
         config.connectUrl());
   }
 
+  private Path capture() {
+    String c = config.get(StackConfig.SIMULATE_CAPTURE_CONFIG);
+    return c.isEmpty() ? home.resolve(DEMO_CAPTURE) : Path.of(c).toAbsolutePath();
+  }
+
+  private ComponentSpec simulator() {
+    String capture = capture().toString();
+    String snapshots = config.get(StackConfig.SIMULATE_SNAPSHOTS_CONFIG);
+    if (snapshots.isEmpty() && config.get(StackConfig.SIMULATE_CAPTURE_CONFIG).isEmpty()) {
+      snapshots = home.resolve(DEMO_SNAPSHOTS).toString();
+    }
+    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(simulatorPort())));
+    args.addAll(List.of("--capture", capture, "--speed", config.get(StackConfig.SIMULATE_SPEED_CONFIG)));
+    if (!snapshots.isEmpty()) {
+      args.addAll(List.of("--snapshots", Path.of(snapshots).toAbsolutePath().toString()));
+    }
+    String url = "http://" + config.bindAddress() + ":" + simulatorPort();
+    return new ComponentSpec(
+        "simulator",
+        "io.ticklake.producers.sim.SimulatorMain",
+        List.of("-Xmx256m"),
+        args,
+        Probes.http(url + "/", 200, 404),
+        url + "  (replaying " + capture + ")");
+  }
+
+  private int simulatorPort() {
+    return config.port(StackConfig.SIMULATOR_PORT_CONFIG);
+  }
+
+  /**
+   * The Binance USD-M collector: the real venue by default; with {@code simulate}, the same code
+   * against the simulator, only the endpoint URLs (and the symbols and channels the capture holds)
+   * differ.
+   */
+  private ComponentSpec collector() {
+    List<String> args = new ArrayList<>();
+    args.add("bootstrap.servers=" + config.bootstrapServers());
+    args.add("schema.registry.url=" + config.registryUrl());
+    String symbols = config.get(StackConfig.SYMBOLS_CONFIG);
+    if (config.flag(StackConfig.SIMULATE_CONFIG)) {
+      String host = config.bindAddress() + ":" + simulatorPort();
+      args.add("ws.url=ws://" + host + "/stream");
+      args.add("rest.url=http://" + host);
+      CaptureStreams streams = CaptureStreams.scan(capture());
+      if (symbols.equals(StackConfig.KEYS.get(StackConfig.SYMBOLS_CONFIG)[0])) {
+        symbols = String.join(",", streams.symbols());
+      }
+      args.add("channels=" + String.join(",", streams.channels()));
+    }
+    args.add("symbols=" + symbols);
+    return new ComponentSpec(
+        "collector",
+        "io.ticklake.producers.CollectorMain",
+        List.of("-Xmx256m"),
+        args,
+        () ->
+            ManagedProcess.running(dataDir, "collector").isPresent()
+                ? null
+                : "collector process not running",
+        "binance-usdm " + symbols);
+  }
+
   /** Where the connectors module puts its Connect plugins. */
   Path pluginPath() {
     return home.resolve("connectors").resolve("target").resolve("plugins");
@@ -360,7 +443,7 @@ public final class LocalStack implements AutoCloseable {
         "org.gaul.s3proxy.Main",
         List.of("-Xmx256m"),
         List.of("--properties", file.toString()),
-        Probes.http(config.s3Endpoint() + "/"),
+        Probes.http(config.s3Endpoint() + "/", 200, 403),
         config.s3Endpoint());
   }
 

@@ -18,15 +18,24 @@ public final class Probes {
 
   private Probes() {}
 
-  /** Ready when an HTTP GET of the URL answers with a status below 500 (S3 answers 403 anonymous). */
+  /** Ready when an HTTP GET of the URL answers 200. */
   public static ComponentSpec.Probe http(String url) {
+    return http(url, 200, 200);
+  }
+
+  /**
+   * Ready when an HTTP GET of the URL answers with a status in [min, max]: an S3 endpoint answers
+   * an anonymous GET with 403, which proves it is serving.
+   */
+  public static ComponentSpec.Probe http(String url, int min, int max) {
     return () -> {
       try {
         HttpResponse<Void> r =
             HTTP.send(
                 HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
                 HttpResponse.BodyHandlers.discarding());
-        return r.statusCode() < 500 ? null : "HTTP " + r.statusCode() + " from " + url;
+        int status = r.statusCode();
+        return status >= min && status <= max ? null : "HTTP " + status + " from " + url;
       } catch (Exception e) {
         return e.getClass().getSimpleName() + " from " + url;
       }

@@ -5,6 +5,11 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -71,6 +76,78 @@ public final class Provisioner {
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("could not create ticklake's topics: " + e.getMessage(), e);
     }
+  }
+
+  /** Name of the sink connector that lands the normalized topics in the lake. */
+  public static final String LAKE_CONNECTOR = "ticklake-lake";
+
+  /**
+   * Creates (or updates) the Parquet lake sink connector through Connect's REST API: the only way
+   * ticklake manages connectors. Idempotent ({@code PUT /connectors/NAME/config}).
+   */
+  public void createLakeConnector() {
+    String topics = String.join(",", Topics.TRADES, Topics.QUOTES, Topics.BOOK);
+    String body =
+        "{"
+            + json("connector.class", "io.ticklake.connect.s3.S3ParquetSinkConnector")
+            + ","
+            + json("topics", topics)
+            + ","
+            + json("tasks.max", "2")
+            + ","
+            + json("schema.registry.url", config.registryUrl())
+            + ","
+            + json("store.url", config.s3Endpoint())
+            + ","
+            + json("s3.region", config.get(StackConfig.S3_REGION_CONFIG))
+            + ","
+            + json("s3.bucket.name", config.get(StackConfig.S3_BUCKET_CONFIG))
+            + ","
+            + json("aws.access.key.id", config.get(StackConfig.S3_ACCESS_KEY_CONFIG))
+            + ","
+            + json("aws.secret.access.key", config.get(StackConfig.S3_SECRET_KEY_CONFIG))
+            + ","
+            // Files close within a minute even on a quiet stream, so the lake is never far behind.
+            + json("rotate.schedule.interval.ms", "60000")
+            + ","
+            + json("errors.tolerance", "all")
+            + ","
+            + json("errors.deadletterqueue.topic.name", Topics.DEAD_LETTER)
+            + ","
+            + json("errors.deadletterqueue.topic.replication.factor", "1")
+            + ","
+            + json("errors.deadletterqueue.context.headers.enable", "true")
+            + "}";
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(config.connectUrl() + "/connectors/" + LAKE_CONNECTOR + "/config"))
+                      .header("Content-Type", "application/json")
+                      .timeout(Duration.ofSeconds(60))
+                      .PUT(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) {
+        throw new IllegalStateException(
+            "Connect refused the lake connector (HTTP "
+                + r.statusCode()
+                + "): "
+                + r.body()
+                + " — is the plugin in connectors/target/plugins? run mvn package");
+      }
+      log.info("lake connector {} configured for {}", LAKE_CONNECTOR, topics);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the lake connector", e);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot reach Connect at " + config.connectUrl() + ": " + e, e);
+    }
+  }
+
+  private static String json(String key, String value) {
+    return "\"" + key + "\":\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   /** Creates the lake bucket if it does not exist. */

@@ -40,6 +40,14 @@ public final class StackConfig {
   public static final String S3_REGION_CONFIG = "s3.region";
   public static final String VENUES_CONFIG = "venues";
   public static final String READY_TIMEOUT_CONFIG = "ready.timeout.seconds";
+  public static final String SIMULATE_CONFIG = "simulate";
+  public static final String SIMULATE_CAPTURE_CONFIG = "simulate.capture";
+  public static final String SIMULATE_SNAPSHOTS_CONFIG = "simulate.snapshots";
+  public static final String SIMULATE_SPEED_CONFIG = "simulate.speed";
+  public static final String SIMULATOR_PORT_CONFIG = "simulator.port";
+  public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
+  public static final String SYMBOLS_CONFIG = "symbols";
+  public static final String LAKE_CONNECTOR_CONFIG = "lake.connector";
 
   /** Every key with its default ({@code ""}: unset) and doc, in README order. */
   public static final Map<String, String[]> KEYS = new LinkedHashMap<>();
@@ -63,6 +71,14 @@ public final class StackConfig {
     key(S3_REGION_CONFIG, "us-east-1", "S3 region.");
     key(VENUES_CONFIG, "binance-usdm", "Venues whose raw topics are created (comma-separated).");
     key(READY_TIMEOUT_CONFIG, "180", "How long up waits for each part to be ready.");
+    key(SYMBOLS_CONFIG, "BTCUSDT,ETHUSDT,BNBUSDT,XRPUSDT,ADAUSDT,SOLUSDT", "Symbols to collect.");
+    key(COLLECTOR_ENABLED_CONFIG, "true", "Run the Binance USD-M collector (real venue by default).");
+    key(SIMULATE_CONFIG, "false", "Run the collector on the venue simulator (also --simulate).");
+    key(SIMULATE_CAPTURE_CONFIG, "", "Capture the simulator replays (also --replay); default: demo.");
+    key(SIMULATE_SNAPSHOTS_CONFIG, "", "REST depth snapshots (JSONL) for the capture (--snapshots).");
+    key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.");
+    key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.");
+    key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.");
   }
 
   private static void key(String name, String def, String doc) {
@@ -125,11 +141,23 @@ public final class StackConfig {
             REGISTRY_PORT_CONFIG,
             CONNECT_PORT_CONFIG,
             S3_PORT_CONFIG,
-            HTTP_PORT_CONFIG)) {
+            HTTP_PORT_CONFIG,
+            SIMULATOR_PORT_CONFIG)) {
       int port = intValue(k);
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException(k + " must be a port between 1 and 65535, got " + port);
       }
+    }
+    for (String k : List.of(SIMULATE_CONFIG, COLLECTOR_ENABLED_CONFIG, LAKE_CONNECTOR_CONFIG)) {
+      flag(k);
+    }
+    try {
+      if (!(Double.parseDouble(values.get(SIMULATE_SPEED_CONFIG)) > 0)) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          SIMULATE_SPEED_CONFIG + " must be a number above 0, got '" + values.get(SIMULATE_SPEED_CONFIG) + "'");
     }
     if (intValue(READY_TIMEOUT_CONFIG) < 1) {
       throw new IllegalArgumentException(READY_TIMEOUT_CONFIG + " must be at least 1");
@@ -215,6 +243,14 @@ public final class StackConfig {
         .filter(s -> !s.isEmpty())
         .forEach(out::add);
     return out;
+  }
+
+  public boolean flag(String key) {
+    String v = values.get(key);
+    if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
+      throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+    }
+    return Boolean.parseBoolean(v);
   }
 
   /** A printable view with secrets masked. */

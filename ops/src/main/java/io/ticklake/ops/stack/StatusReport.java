@@ -19,6 +19,29 @@ public final class StatusReport {
         "S3 endpoint",
         c.s3Endpoint() + "  bucket " + c.get(StackConfig.S3_BUCKET_CONFIG),
         c.embeddedS3());
+    if (c.flag(StackConfig.SIMULATE_CONFIG)) {
+      sb.append(
+          String.format(
+              "  %-20s %s:%d%n",
+              "Venue simulator",
+              c.bindAddress(),
+              c.port(StackConfig.SIMULATOR_PORT_CONFIG)));
+    }
+    if (c.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+      sb.append(
+          String.format(
+              "  %-20s binance-usdm -> %s%n",
+              "Collector",
+              c.flag(StackConfig.SIMULATE_CONFIG) ? "the simulator" : "wss://fstream.binance.com"));
+    }
+    if (c.flag(StackConfig.LAKE_CONNECTOR_CONFIG)) {
+      sb.append(
+          String.format(
+              "  %-20s s3://%s/lake/ (connector %s)%n",
+              "Parquet lake",
+              c.get(StackConfig.S3_BUCKET_CONFIG),
+              Provisioner.LAKE_CONNECTOR));
+    }
     sb.append(String.format("  %-20s %s/health%n", "ticklake HTTP", c.httpUrl()));
     sb.append(String.format("  %-20s %s%n", "Logs", c.dataDir().resolve("logs")));
     return sb.toString();

@@ -1,6 +1,7 @@
 package io.ticklake.ops.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +54,14 @@ class LocalStackIT {
             StackConfig.REGISTRY_PORT_CONFIG,
             StackConfig.CONNECT_PORT_CONFIG,
             StackConfig.S3_PORT_CONFIG,
-            StackConfig.HTTP_PORT_CONFIG)) {
+            StackConfig.HTTP_PORT_CONFIG,
+            StackConfig.SIMULATOR_PORT_CONFIG)) {
       sets.add(key + "=" + freePort());
     }
     sets.add(StackConfig.DATA_DIR_CONFIG + "=" + dataDir);
+    // The real venue is unreachable here: the collector replays the shipped capture, fast.
+    sets.add(StackConfig.SIMULATE_CONFIG + "=true");
+    sets.add(StackConfig.SIMULATE_SPEED_CONFIG + "=50");
     java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
     sets.forEach(s -> flags.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1)));
     config = StackConfig.load(null, Map.of(), flags);
@@ -71,13 +77,24 @@ class LocalStackIT {
     assertThat(cli("up", "--detach")).isZero();
 
     // Registry, Connect, S3 and the broker answer as their clients expect.
-    assertThat(get(config.registryUrl() + "/subjects").body()).isEqualTo("[]");
+    HttpResponse<String> subjects = get(config.registryUrl() + "/subjects");
+    assertThat(subjects.statusCode()).isEqualTo(200);
+    assertThat(subjects.body()).startsWith("[").doesNotContain("probe-value");
     HttpResponse<String> plugins = get(config.connectUrl() + "/connector-plugins");
     assertThat(plugins.statusCode()).isEqualTo(200);
     assertThat(plugins.body()).startsWith("[");
     assertThat(bucketExists()).isTrue();
     assertTopicsAsDocumented();
     assertThat(get(config.httpUrl() + "/health").statusCode()).isEqualTo(200);
+
+    // The whole pipeline: simulator -> collector -> Kafka -> Connect sink -> Parquet in S3,
+    // under the documented layout, partitioned by the trades' event date (2024-08-08 UTC).
+    String prefix = "lake/trades/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-08/";
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(() -> objects(prefix).stream().anyMatch(k -> k.matches(
+            java.util.regex.Pattern.quote(prefix) + "md\\.norm\\.trades\\.v1\\+\\d+\\+\\d{20}\\.parquet")));
 
     String schema =
         "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Probe\\\","
@@ -99,7 +116,7 @@ class LocalStackIT {
         ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(victims::add);
       }
     }
-    assertThat(victims).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(victims).hasSizeGreaterThanOrEqualTo(7);
     for (ProcessHandle h : victims) {
       h.destroyForcibly();
     }
@@ -108,7 +125,9 @@ class LocalStackIT {
     }
 
     assertThat(cli("up", "--detach")).isZero();
-    assertThat(get(config.registryUrl() + "/subjects").body()).isEqualTo("[\"probe-value\"]");
+    // The pipeline registered its own schemas meanwhile; the probe's survived the kill.
+    assertThat(get(config.registryUrl() + "/subjects").body())
+        .contains("\"probe-value\"", "\"md.norm.trades.v1-value\"");
     assertThat(get(config.registryUrl() + "/subjects/probe-value/versions/1").body())
         .contains(id.replaceAll("[{}]", ""));
     assertThat(bucketExists()).isTrue();
@@ -135,13 +154,32 @@ class LocalStackIT {
     }
   }
 
-  private static boolean bucketExists() throws Exception {
+  private static List<String> objects(String prefix) throws Exception {
+    List<String> keys = new ArrayList<>();
+    for (io.minio.Result<io.minio.messages.Item> r :
+        minio()
+            .listObjects(
+                io.minio.ListObjectsArgs.builder()
+                    .bucket("ticklake")
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
+      keys.add(r.get().objectName());
+    }
+    return keys;
+  }
+
+  private static MinioClient minio() {
     return MinioClient.builder()
         .endpoint(config.s3Endpoint())
         .credentials(
             config.get(StackConfig.S3_ACCESS_KEY_CONFIG),
             config.get(StackConfig.S3_SECRET_KEY_CONFIG))
-        .build()
+        .build();
+  }
+
+  private static boolean bucketExists() throws Exception {
+    return minio()
         .bucketExists(BucketExistsArgs.builder().bucket("ticklake").build());
   }
 

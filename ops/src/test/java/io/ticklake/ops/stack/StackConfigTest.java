@@ -53,7 +53,7 @@ class StackConfigTest {
     assertThat(c.embeddedRegistry()).isTrue();
     assertThat(new LocalStack(c, tmp).components())
         .extracting(ComponentSpec::name)
-        .containsExactly("registry", "connect");
+        .containsExactly("registry", "connect", "collector");
     // Listing the parts (as status does) writes nothing.
     assertThat(tmp.resolve("conf")).doesNotExist();
   }
