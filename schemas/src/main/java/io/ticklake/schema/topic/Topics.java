@@ -30,6 +30,7 @@ public final class Topics {
   public static final String CVD = "md.agg.cvd.v1";
   public static final String FEATURES_1M = "md.agg.features-1m.v1";
   public static final String GAPS = "md.ops.gaps.v1";
+  public static final String PRODUCER_GAPS = "md.ops.producer-gaps.v1";
   public static final String DATA_QUALITY = "md.ops.dq.v1";
   public static final String ALERTS = "md.ops.alerts.v1";
   public static final String LATE = "md.ops.late.v1";
@@ -68,6 +69,9 @@ public final class Topics {
     specs.add(
         new TopicSpec(
             GAPS, 3, "compact,delete", OPS_RETENTION, "gap events and their backfill status"));
+    specs.add(
+        new TopicSpec(
+            PRODUCER_GAPS, 3, "delete", OPS_RETENTION, "gaps producers report, for the streams app"));
     specs.add(new TopicSpec(DATA_QUALITY, 1, "delete", OPS_RETENTION, "data-quality results"));
     specs.add(new TopicSpec(ALERTS, 1, "delete", OPS_RETENTION, "health-state transitions"));
     specs.add(new TopicSpec(LATE, 3, "delete", OPS_RETENTION, "records later than the grace"));

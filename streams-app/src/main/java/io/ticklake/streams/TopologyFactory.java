@@ -1,0 +1,79 @@
+package io.ticklake.streams;
+
+import io.ticklake.schema.topic.Topics;
+import io.ticklake.schema.v1.Candle;
+import io.ticklake.schema.v1.Cvd;
+import io.ticklake.schema.v1.Ofi;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Trade;
+import io.ticklake.streams.cvd.CvdTopology;
+import io.ticklake.streams.dq.Deduplication;
+import io.ticklake.streams.dq.DqTopology;
+import io.ticklake.streams.dq.LateRecordClassifier;
+import io.ticklake.streams.features.FeaturesTopology;
+import io.ticklake.streams.internal.LateCheck;
+import io.ticklake.streams.ofi.OfiTopology;
+import io.ticklake.streams.ohlcv.OhlcvTopology;
+import io.ticklake.streams.serde.SerdeFactory;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The whole topology. Trades are deduplicated by (venue, symbol, tradeId) before anything else;
+ * market trades are then checked against the 1-minute windows' grace, and late ones go to the late
+ * topic (and are counted in {@link #TRADES_LATE_COUNT_STORE}) instead of being dropped by the
+ * windows. Quotes are deduplicated by (venue, symbol, updateId).
+ */
+public final class TopologyFactory {
+  public static final String TRADES_DEDUP_STORE = "trades-dedup-store";
+  public static final String TRADES_LATE_COUNT_STORE = "trades-late-count-store";
+
+  private TopologyFactory() {}
+
+  public static Topology build(AppConfig config, SerdeFactory serdes) {
+    StreamsBuilder builder = new StreamsBuilder();
+
+    KStream<String, Trade> trades =
+        builder
+            .stream(Topics.TRADES, Consumed.with(serdes.key(), serdes.value(Trade.class)).withName("trades-source"))
+            .processValues(
+                new Deduplication<>(TRADES_DEDUP_STORE, config.dedupTtl(), TopologyFactory::tradeId),
+                Named.as("trades-dedup"));
+
+    Map<String, KStream<String, LateCheck<Trade>>> checked =
+        trades
+            .filter((k, t) -> t.getMarketTrade(), Named.as("trades-market-only"))
+            .processValues(
+                new LateRecordClassifier<Trade>(Duration.ofMinutes(1), config.ohlcvGrace(), TRADES_LATE_COUNT_STORE),
+                Named.as("trades-late-check"))
+            .split(Named.as("trades-"))
+            .branch((k, v) -> v.late(), Branched.as("late"))
+            .defaultBranch(Branched.as("on-time"));
+    checked
+        .get("trades-late")
+        .mapValues(LateCheck::value, Named.as("trades-late-unwrap"))
+        .to(Topics.LATE, Produced.with(serdes.key(), serdes.value(Trade.class)).withName("trades-late-sink"));
+    KStream<String, Trade> onTime =
+        checked.get("trades-on-time").mapValues(LateCheck::value, Named.as("trades-on-time-unwrap"));
+
+    KStream<String, Quote> quotes = OfiTopology.dedupQuotes(builder, config, serdes);
+
+    KStream<String, Candle> minutes = OhlcvTopology.addTo(builder, onTime, config, serdes);
+    KStream<String, Cvd> cvd = CvdTopology.addTo(builder, onTime, config, serdes);
+    KStream<String, Ofi> ofi = OfiTopology.addTo(builder, quotes, config, serdes);
+    DqTopology.addTo(builder, trades, quotes, minutes, config, serdes);
+    FeaturesTopology.addTo(minutes, cvd, ofi, config, serdes);
+    return builder.build();
+  }
+
+  static String tradeId(Trade t) {
+    return t.getVenue() + ":" + t.getSymbol() + ":" + t.getTradeId();
+  }
+}

@@ -1,0 +1,79 @@
+package io.ticklake.streams.dq;
+
+import io.ticklake.schema.topic.Topics;
+import io.ticklake.schema.v1.Candle;
+import io.ticklake.schema.v1.GapEvent;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Trade;
+import io.ticklake.streams.AppConfig;
+import io.ticklake.streams.serde.SerdeFactory;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Gap detection, all to the gaps topic: trade-id jumps, missing 1m candles (derived and venue),
+ * stale trade and quote streams (wall clock), and the producers' own gap events passed through.
+ */
+public final class DqTopology {
+  public static final String TRADE_ID_STORE = "dq-trade-id-store";
+  public static final String OHLCV_LAST_STORE = "dq-ohlcv-1m-last-store";
+  public static final String VENUE_CANDLE_LAST_STORE = "dq-candles-1m-last-store";
+  public static final String STALE_TRADES_STORE = "dq-stale-trades-store";
+  public static final String STALE_QUOTES_STORE = "dq-stale-quotes-store";
+
+  private DqTopology() {}
+
+  /**
+   * @param trades all deduplicated trades (market or not)
+   * @param quotes deduplicated quotes
+   * @param minutes closed derived 1m candles
+   */
+  public static void addTo(
+      StreamsBuilder builder,
+      KStream<String, Trade> trades,
+      KStream<String, Quote> quotes,
+      KStream<String, Candle> minutes,
+      AppConfig config,
+      SerdeFactory serdes) {
+    Serde<String> keys = serdes.key();
+    Serde<GapEvent> gaps = serdes.value(GapEvent.class);
+    Serde<Candle> candles = serdes.value(Candle.class);
+
+    KStream<String, GapEvent> tradeIds =
+        trades.processValues(new TradeIdGapProcessor(TRADE_ID_STORE, serdes.value(Trade.class)), Named.as("dq-trade-id-gaps"));
+    KStream<String, GapEvent> derivedMinutes =
+        minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m"), Named.as("dq-ohlcv-1m-gaps"));
+    KStream<String, GapEvent> venueMinutes =
+        builder
+            .stream(Topics.VENUE_CANDLES, Consumed.with(keys, candles).withName("venue-candles-source"))
+            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles-1m"), Named.as("dq-candles-1m-gaps"));
+    KStream<String, GapEvent> staleTrades =
+        trades.process(
+            new StaleStreamProcessor<Trade>(
+                STALE_TRADES_STORE, "trades", config.staleAfter(), config.staleCheckInterval(), Trade::getEventTime),
+            Named.as("dq-stale-trades"));
+    KStream<String, GapEvent> staleQuotes =
+        quotes.process(
+            new StaleStreamProcessor<Quote>(
+                STALE_QUOTES_STORE, "quotes", config.staleAfter(), config.staleCheckInterval(), Quote::getEventTime),
+            Named.as("dq-stale-quotes"));
+
+    KStream<String, GapEvent> all =
+        tradeIds
+            .merge(derivedMinutes, Named.as("dq-merge-candle-gaps"))
+            .merge(venueMinutes, Named.as("dq-merge-venue-candle-gaps"))
+            .merge(staleTrades, Named.as("dq-merge-stale-trades"))
+            .merge(staleQuotes, Named.as("dq-merge-stale-quotes"));
+    String producerGaps = config.producerGapsTopic();
+    if (producerGaps != null) {
+      all = all.merge(
+          builder.stream(producerGaps, Consumed.with(keys, gaps).withName("producer-gaps-source")),
+          Named.as("dq-merge-producer-gaps"));
+    }
+    all.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-sink"));
+  }
+}

@@ -1,0 +1,113 @@
+package io.ticklake.streams.dq;
+
+import io.ticklake.schema.v1.GapEvent;
+import io.ticklake.schema.v1.GapKind;
+import io.ticklake.streams.internal.StreamActivity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports a key whose stream went quiet: on a WALL-CLOCK punctuation (stream time does not move
+ * when nothing arrives), every key not seen for {@code staleAfter} gets a STALE_STREAM gap, once.
+ * When records resume, the same gap id is sent again with {@code firstTimeAfter} set.
+ */
+public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, V, String, GapEvent> {
+  private static final Logger log = LoggerFactory.getLogger(StaleStreamProcessor.class);
+
+  private final String storeName;
+  private final String stream;
+  private final Duration staleAfter;
+  private final Duration checkInterval;
+  private final Function<V, Instant> eventTime;
+
+  public StaleStreamProcessor(
+      String storeName, String stream, Duration staleAfter, Duration checkInterval, Function<V, Instant> eventTime) {
+    this.storeName = storeName;
+    this.stream = stream;
+    this.staleAfter = staleAfter;
+    this.checkInterval = checkInterval;
+    this.eventTime = eventTime;
+  }
+
+  @Override
+  public Processor<String, V, String, GapEvent> get() {
+    return new Detector();
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    return Set.of(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(storeName), Serdes.String(), StreamActivity.serde()));
+  }
+
+  private final class Detector implements Processor<String, V, String, GapEvent> {
+    private ProcessorContext<String, GapEvent> context;
+    private KeyValueStore<String, StreamActivity> activity;
+
+    @Override
+    public void init(ProcessorContext<String, GapEvent> context) {
+      this.context = context;
+      this.activity = context.getStateStore(storeName);
+      context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::check);
+    }
+
+    @Override
+    public void process(Record<String, V> record) {
+      long now = context.currentSystemTimeMs();
+      Instant t = eventTime.apply(record.value());
+      StreamActivity before = activity.get(record.key());
+      activity.put(record.key(), new StreamActivity(now, t.toEpochMilli(), false));
+      if (before != null && before.reported()) {
+        // The stream is back: close the gap reported earlier (same gap id).
+        context.forward(new Record<>(record.key(), event(record.key(), before, now).setFirstTimeAfter(t).build(), now));
+      }
+    }
+
+    private void check(long now) {
+      try (KeyValueIterator<String, StreamActivity> it = activity.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, StreamActivity> kv = it.next();
+          StreamActivity a = kv.value;
+          if (!a.reported() && now - a.lastWallMs() >= staleAfter.toMillis()) {
+            log.info("Stream {} of {} stale: nothing for {} ms", stream, kv.key, now - a.lastWallMs());
+            activity.put(kv.key, new StreamActivity(a.lastWallMs(), a.lastEventMs(), true));
+            context.forward(new Record<>(kv.key, event(kv.key, a, now).build(), now));
+          }
+        }
+      }
+    }
+
+    private GapEvent.Builder event(String key, StreamActivity a, long now) {
+      int colon = key.indexOf(':');
+      String venue = colon < 0 ? key : key.substring(0, colon);
+      String symbol = colon < 0 ? "" : key.substring(colon + 1);
+      return GapEvents.gap(
+          venue,
+          symbol,
+          GapKind.STALE_STREAM,
+          stream,
+          null,
+          null,
+          Instant.ofEpochMilli(a.lastEventMs()),
+          null,
+          Instant.ofEpochMilli(now),
+          "no " + stream + " records for " + Duration.ofMillis(now - a.lastWallMs()).toSeconds() + "s");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.ticklake.streams.ofi;
+
+import io.ticklake.schema.topic.Topics;
+import io.ticklake.schema.v1.BookDelta;
+import io.ticklake.schema.v1.Ofi;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.streams.AppConfig;
+import io.ticklake.streams.dq.Deduplication;
+import io.ticklake.streams.internal.RunningTotal;
+import io.ticklake.streams.internal.Times;
+import io.ticklake.streams.internal.WindowCloser;
+import io.ticklake.streams.serde.SerdeFactory;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * OFI per second and per minute (emitted when each window closes) and running since the start of
+ * the UTC day (updated at each closed minute). Terms come from deduplicated quotes (level 1) or,
+ * with {@code ofi.source=book}, from a book maintained from BookDelta (levels 1..10).
+ */
+public final class OfiTopology {
+  public static final String QUOTES_DEDUP_STORE = "ofi-quotes-dedup-store";
+  public static final String LAST_QUOTE_STORE = "ofi-last-quote-store";
+  public static final String BOOK_STORE = "ofi-book-store";
+  public static final String OFI_1S_STORE = "ofi-1s-store";
+  public static final String OFI_1M_STORE = "ofi-1m-store";
+  public static final String OFI_DAY_STORE = "ofi-day-store";
+
+  private OfiTopology() {}
+
+  /** Adds OFI; returns the closed 1-minute windows. */
+  /**
+   * @param quotes deduplicated quotes (see {@link #dedupQuotes}), used unless {@code ofi.source=book}
+   */
+  public static KStream<String, Ofi> addTo(
+      StreamsBuilder builder, KStream<String, Quote> quotes, AppConfig config, SerdeFactory serdes) {
+    Serde<String> keys = serdes.key();
+    Serde<Ofi> ofis = serdes.value(Ofi.class);
+    KStream<String, Ofi> terms;
+    if (config.ofiFromBook()) {
+      terms =
+          builder.stream(Topics.BOOK, Consumed.with(keys, serdes.value(BookDelta.class)).withName("book-source"))
+              .processValues(new BookOfiProcessor(BOOK_STORE, serdes.value(BookDelta.class)), Named.as("ofi-book-terms"));
+    } else {
+      terms =
+          quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.value(Quote.class)), Named.as("ofi-quote-terms"));
+    }
+    window(terms, "1s", Duration.ofSeconds(1), OFI_1S_STORE, config, serdes)
+        .to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
+    KStream<String, Ofi> minutes = window(terms, "1m", Duration.ofMinutes(1), OFI_1M_STORE, config, serdes);
+    minutes.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1m-sink"));
+    minutes
+        .processValues(new RunningTotal<>(OFI_DAY_STORE, ofis, OfiAggregator::day), Named.as("ofi-day-running"))
+        .to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-day-sink"));
+    return minutes;
+  }
+
+  /** The quotes topic, duplicates (same venue, symbol, update id) dropped. */
+  public static KStream<String, Quote> dedupQuotes(StreamsBuilder builder, AppConfig config, SerdeFactory serdes) {
+    return builder
+        .stream(Topics.QUOTES, Consumed.with(serdes.key(), serdes.value(Quote.class)).withName("quotes-source"))
+        .processValues(
+            new Deduplication<>(QUOTES_DEDUP_STORE, config.dedupTtl(), OfiTopology::quoteId), Named.as("ofi-quotes-dedup"));
+  }
+
+  /** Identity of a quote: its update id, or its event time when the venue has no ids. */
+  static String quoteId(Quote q) {
+    return q.getVenue() + ":" + q.getSymbol() + ":"
+        + (q.getUpdateId() != null ? q.getUpdateId().toString() : "t" + Times.micros(q.getEventTime()));
+  }
+
+  private static KStream<String, Ofi> window(
+      KStream<String, Ofi> terms, String label, Duration size, String storeName, AppConfig config, SerdeFactory serdes) {
+    Serde<Ofi> ofis = serdes.value(Ofi.class);
+    String prefix = "ofi-" + label;
+    return terms
+        .groupByKey(Grouped.with(prefix + "-by-symbol", serdes.key(), ofis))
+        .windowedBy(TimeWindows.ofSizeAndGrace(size, config.ofiGrace()))
+        .emitStrategy(EmitStrategy.onWindowClose())
+        .aggregate(
+            OfiAggregator::empty,
+            new OfiAggregator(),
+            Named.as(prefix + "-aggregate"),
+            Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
+                .withKeySerde(serdes.key())
+                .withValueSerde(ofis))
+        .toStream(Named.as(prefix + "-to-stream"))
+        .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));
+  }
+}

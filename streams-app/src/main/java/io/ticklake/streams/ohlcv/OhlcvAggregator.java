@@ -1,0 +1,104 @@
+package io.ticklake.streams.ohlcv;
+
+import io.ticklake.schema.serde.Decimals;
+import io.ticklake.schema.v1.Candle;
+import io.ticklake.schema.v1.Side;
+import io.ticklake.schema.v1.Trade;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import org.apache.kafka.streams.kstream.Aggregator;
+
+/**
+ * Builds a candle from trades, pure. Open and close follow event time, not arrival, so a trade
+ * that arrives out of order (within the grace) still lands in the right place; equal event times
+ * keep arrival order.
+ *
+ * <p>While a candle is in progress its {@code openTime} and {@code closeTime} hold the event times
+ * of the open and close trades; {@link #close} replaces them by the window bounds.
+ */
+public final class OhlcvAggregator implements Aggregator<String, Trade, Candle> {
+  static final BigDecimal ZERO = Decimals.of(BigDecimal.ZERO);
+
+  /** The empty candle of the given interval, before its first trade. */
+  public static Candle empty(String interval) {
+    return Candle.newBuilder()
+        .setVenue("")
+        .setSymbol("")
+        .setInterval(interval)
+        .setSource("derived")
+        .setOpenTime(Instant.EPOCH)
+        .setCloseTime(Instant.EPOCH)
+        .setOpen(ZERO)
+        .setHigh(ZERO)
+        .setLow(ZERO)
+        .setClose(ZERO)
+        .setVolume(ZERO)
+        .setQuoteVolume(ZERO)
+        .setVwap(null)
+        .setTradeCount(0)
+        .setTakerBuyVolume(ZERO)
+        .setTakerSellVolume(ZERO)
+        .setClosed(false)
+        .setEventTime(Instant.EPOCH)
+        .build();
+  }
+
+  /** The empty 1-minute candle. */
+  public static Candle empty() {
+    return empty("1m");
+  }
+
+  @Override
+  public Candle apply(String key, Trade trade, Candle agg) {
+    if (!trade.getMarketTrade()) {
+      return agg; // candles count market trades only
+    }
+    BigDecimal price = trade.getPrice();
+    BigDecimal size = trade.getSize();
+    Instant t = trade.getEventTime();
+    Candle.Builder b = Candle.newBuilder(agg).setVenue(trade.getVenue()).setSymbol(trade.getSymbol());
+    if (agg.getTradeCount() == 0) {
+      b.setOpen(price).setHigh(price).setLow(price).setClose(price).setOpenTime(t).setCloseTime(t);
+    } else {
+      if (t.isBefore(agg.getOpenTime())) {
+        b.setOpen(price).setOpenTime(t);
+      }
+      if (!t.isBefore(agg.getCloseTime())) {
+        b.setClose(price).setCloseTime(t);
+      }
+      b.setHigh(price.compareTo(agg.getHigh()) > 0 ? price : agg.getHigh());
+      b.setLow(price.compareTo(agg.getLow()) < 0 ? price : agg.getLow());
+    }
+    BigDecimal volume = Decimals.of(agg.getVolume().add(size));
+    // price x size is exact at scale 36; venue decimals have far fewer digits, so this is exact too.
+    BigDecimal quoteVolume =
+        Decimals.of(agg.getQuoteVolume().add(price.multiply(size).setScale(18, RoundingMode.HALF_EVEN)));
+    b.setVolume(volume).setQuoteVolume(quoteVolume).setVwap(vwap(quoteVolume, volume));
+    b.setTradeCount(agg.getTradeCount() + 1);
+    if (trade.getSide() == Side.BUY) {
+      b.setTakerBuyVolume(Decimals.of(agg.getTakerBuyVolume().add(size)));
+    } else if (trade.getSide() == Side.SELL) {
+      b.setTakerSellVolume(Decimals.of(agg.getTakerSellVolume().add(size)));
+    }
+    return b.build();
+  }
+
+  /** quoteVolume / volume rounded half-even to scale 18; null when either is null or volume 0. */
+  static BigDecimal vwap(BigDecimal quoteVolume, BigDecimal volume) {
+    if (quoteVolume == null || volume == null || volume.signum() == 0) {
+      return null;
+    }
+    return quoteVolume.divide(volume, 18, RoundingMode.HALF_EVEN);
+  }
+
+  /** The final candle of a closed window {@code [start, end)}. */
+  public static Candle close(Candle agg, Instant start, Instant end) {
+    return Candle.newBuilder(agg)
+        .setOpenTime(start)
+        .setCloseTime(end)
+        .setClosed(true)
+        .setEventTime(end)
+        .build();
+  }
+}

@@ -1,0 +1,49 @@
+package io.ticklake.streams.serde;
+
+import io.ticklake.schema.registry.CachingSchemaRegistryClient;
+import io.ticklake.schema.registry.SchemaRegistryClient;
+import io.ticklake.schema.serde.AvroWireSerde;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Serdes for the topology, all on the Confluent wire format ({@link AvroWireSerde}) over one shared
+ * registry client, configured once here. Keys are plain {@code venue:symbol} strings.
+ */
+public final class SerdeFactory {
+  private final SchemaRegistryClient client;
+  private final Map<String, Object> config;
+  private final Map<Class<?>, Serde<?>> values = new ConcurrentHashMap<>();
+
+  /** Serdes over the given client (tests pass an in-memory one); {@code config} tunes the serde. */
+  public SerdeFactory(SchemaRegistryClient client, Map<String, ?> config) {
+    this.client = client;
+    this.config = new HashMap<>(config);
+  }
+
+  /** Serdes over an HTTP registry client built from {@code schema.registry.url} and friends. */
+  public static SerdeFactory forRegistry(Map<String, ?> config) {
+    return new SerdeFactory(new CachingSchemaRegistryClient(config), config);
+  }
+
+  /** The value serde of a generated Avro class. */
+  @SuppressWarnings("unchecked")
+  public <T> Serde<T> value(Class<T> type) {
+    return (Serde<T>)
+        values.computeIfAbsent(
+            type,
+            t -> {
+              AvroWireSerde<T> serde = new AvroWireSerde<>(client, type);
+              serde.configure(config, false);
+              return serde;
+            });
+  }
+
+  /** The key serde: {@code venue:symbol}. */
+  public Serde<String> key() {
+    return Serdes.String();
+  }
+}

@@ -1,0 +1,80 @@
+package io.ticklake.streams;
+
+import io.ticklake.schema.serde.Decimals;
+import io.ticklake.schema.v1.Candle;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Side;
+import io.ticklake.schema.v1.Trade;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** Records for tests. Times are UTC instants; nothing depends on the JVM zone. */
+public final class Fixtures {
+  public static final String VENUE = "binance-usdm";
+  public static final String SYMBOL = "BTCUSDT";
+  public static final String KEY = VENUE + ":" + SYMBOL;
+  /** 2024-05-01T10:00:00Z — a London-session hour. */
+  public static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+  private Fixtures() {}
+
+  public static BigDecimal d(String s) {
+    return Decimals.of(s);
+  }
+
+  public static Trade trade(long id, Instant t, Side side, String price, String size) {
+    return Trade.newBuilder()
+        .setVenue(VENUE)
+        .setSymbol(SYMBOL)
+        .setTradeId(Long.toString(id))
+        .setSide(side)
+        .setPrice(d(price))
+        .setSize(d(size))
+        .setMarketTrade(true)
+        .setChannel("aggTrade")
+        .setFirstTradeId(id * 10)
+        .setLastTradeId(id * 10 + 9)
+        .setEventTime(t)
+        .setTransactTime(t)
+        .setReceiveTime(t.plusMillis(5))
+        .build();
+  }
+
+  public static Quote quote(long updateId, Instant t, String bid, String bidQty, String ask, String askQty) {
+    return Quote.newBuilder()
+        .setVenue(VENUE)
+        .setSymbol(SYMBOL)
+        .setUpdateId(updateId)
+        .setBidPrice(d(bid))
+        .setBidSize(d(bidQty))
+        .setAskPrice(d(ask))
+        .setAskSize(d(askQty))
+        .setEventTime(t)
+        .setTransactTime(t)
+        .setReceiveTime(t.plusMillis(5))
+        .build();
+  }
+
+  public static Candle minuteCandle(Instant open, String o, String h, String l, String c, String vol) {
+    return Candle.newBuilder()
+        .setVenue(VENUE)
+        .setSymbol(SYMBOL)
+        .setInterval("1m")
+        .setSource("venue")
+        .setOpenTime(open)
+        .setCloseTime(open.plusSeconds(60))
+        .setOpen(d(o))
+        .setHigh(d(h))
+        .setLow(d(l))
+        .setClose(d(c))
+        .setVolume(d(vol))
+        .setQuoteVolume(null)
+        .setVwap(null)
+        .setTradeCount(1)
+        .setTakerBuyVolume(d("0"))
+        .setTakerSellVolume(null)
+        .setClosed(true)
+        .setEventTime(open.plusSeconds(60))
+        .build();
+  }
+}

@@ -1,0 +1,166 @@
+package io.ticklake.streams;
+
+import io.ticklake.schema.serde.InMemorySchemaRegistryClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticklake.schema.topic.Topics;
+import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Side;
+import io.ticklake.schema.v1.Trade;
+import io.ticklake.streams.query.QueryServer;
+import io.ticklake.streams.query.QueryService;
+import io.ticklake.streams.serde.SerdeFactory;
+import io.ticklake.testkit.EmbeddedKafka;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The app against a real broker (exactly-once), queried over HTTP. */
+@Tag("integration")
+class StreamsAppIT {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String KEY = Fixtures.KEY;
+
+  @TempDir Path stateDir;
+
+  @Test
+  void candlesCvdOfiAndQuotesAreQueryable() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      try (Admin admin = kafka.admin()) {
+        List<NewTopic> topics =
+            Topics.all(List.of("binance-usdm")).stream()
+                .map(t -> new NewTopic(t.name(), t.partitions(), (short) 1))
+                .toList();
+        admin.createTopics(topics).all().get();
+      }
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Map<String, Object> settings = new HashMap<>();
+      settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "ticklake-it");
+      settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+      settings.put(AppConfig.HTTP_PORT_CONFIG, Integer.toString(port));
+      settings.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
+      // Windows closed by the last record would otherwise wait for the next one when it came
+      // within emit.interval (1 s of wall clock) of the previous close check (an internal setting).
+      settings.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0");
+      AppConfig config = new AppConfig(settings);
+      SerdeFactory serdes = new SerdeFactory(new InMemorySchemaRegistryClient(), Map.of("schema.registry.url", "mock://it"));
+
+      KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, serdes), config.streamsProperties());
+      QueryService service = new QueryService(streams, new HostInfo("localhost", port), Clock.systemUTC());
+      try (QueryServer server = new QueryServer(service, port)) {
+        server.start();
+        streams.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(3));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, Trade> trades =
+                new KafkaProducer<>(p, Serdes.String().serializer(), serdes.value(Trade.class).serializer());
+            KafkaProducer<String, Quote> quotes =
+                new KafkaProducer<>(p, Serdes.String().serializer(), serdes.value(Quote.class).serializer())) {
+          for (Quote q :
+              List.of(
+                  Fixtures.quote(1, t0.plusMillis(100), "100.0", "5", "100.5", "4"),
+                  Fixtures.quote(2, t0.plusMillis(200), "100.0", "7", "100.5", "4"),
+                  Fixtures.quote(3, t0.plusSeconds(64), "100.0", "7", "100.5", "1"))) {
+            quotes.send(new ProducerRecord<>(Topics.QUOTES, null, q.getEventTime().toEpochMilli(), KEY, q)).get();
+          }
+          for (Trade t :
+              List.of(
+                  Fixtures.trade(1, t0.plusSeconds(1), Side.BUY, "100", "2"),
+                  Fixtures.trade(2, t0.plusSeconds(2), Side.SELL, "100.5", "0.5"),
+                  Fixtures.trade(2, t0.plusSeconds(2), Side.SELL, "100.5", "0.5"),
+                  Fixtures.trade(3, t0.plusSeconds(75), Side.BUY, "101", "1"))) {
+            trades.send(new ProducerRecord<>(Topics.TRADES, null, t.getEventTime().toEpochMilli(), KEY, t)).get();
+          }
+        }
+
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://localhost:" + port + "/api/v1/";
+        JsonNode cvd = awaitJson(http, base + "cvd/binance-usdm/BTCUSDT");
+        assertThat(cvd.get("cumulative").asText()).isEqualTo("1.5");
+        assertThat(cvd.get("ageMs").asLong()).isPositive();
+        JsonNode ofi = awaitJson(http, base + "ofi/binance-usdm/BTCUSDT");
+        assertThat(ofi.get("ofi").asText()).isEqualTo("2");
+        JsonNode quote = awaitJson(http, base + "quotes/binance-usdm/BTCUSDT");
+        assertThat(quote.get("askSize").asText()).isEqualTo("1");
+        JsonNode candles = awaitJson(http, base + "candles/binance-usdm/BTCUSDT?interval=1m&limit=5");
+        assertThat(candles.get("candles")).hasSize(2);
+        JsonNode closed = candles.get("candles").get(1);
+        assertThat(closed.get("openTime").asText()).isEqualTo(t0.toString());
+        assertThat(closed.get("volume").asText()).isEqualTo("2.5");
+        assertThat(closed.get("vwap").asText()).isEqualTo("100.1");
+        assertThat(closed.get("closed").asBoolean()).isTrue();
+      } finally {
+        streams.close(Duration.ofSeconds(20));
+      }
+    }
+  }
+
+  private static JsonNode awaitJson(HttpClient http, String url) {
+    JsonNode[] out = new JsonNode[1];
+    String[] last = new String[1];
+    try {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+              last[0] = r.statusCode() + " " + r.body();
+              if (r.statusCode() != 200) {
+                return false;
+              }
+              out[0] = MAPPER.readTree(r.body());
+              return true;
+            });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      StringBuilder more = new StringBuilder();
+      for (String other : List.of("quotes", "ofi", "candles")) {
+        try {
+          String u = url.replaceFirst("/(cvd|ofi|quotes|candles)/", "/" + other + "/");
+          more.append("\n").append(other).append(": ")
+              .append(http.send(HttpRequest.newBuilder(URI.create(u)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (Exception x) {
+          more.append(x);
+        }
+      }
+      throw new AssertionError(url + " last answered " + last[0] + more, e);
+    }
+    return out[0];
+  }
+}
