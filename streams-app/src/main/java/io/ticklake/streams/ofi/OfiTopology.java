@@ -39,8 +39,9 @@ public final class OfiTopology {
 
   private OfiTopology() {}
 
-  /** Adds OFI; returns the closed 1-minute windows. */
   /**
+   * Adds OFI; returns the closed 1-minute windows.
+   *
    * @param quotes deduplicated quotes (see {@link #dedupQuotes}), used unless {@code ofi.source=book}
    */
   public static KStream<String, Ofi> addTo(
