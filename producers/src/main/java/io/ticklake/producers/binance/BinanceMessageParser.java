@@ -306,29 +306,38 @@ public final class BinanceMessageParser {
       if (p.nextToken() != JsonToken.VALUE_STRING) {
         throw new ParseException("level price in '" + name + "' is not a string", source, ParseException.STAGE_PARSE);
       }
-      String price = p.getText();
+      // Decimals are read from the parser's buffer: no String per price or size.
+      BigDecimal px = null;
+      if (invalid == null) {
+        try {
+          px = Decimals.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        } catch (ArithmeticException | IllegalArgumentException e) {
+          invalid = badLevelDecimal(name, source, e);
+        }
+      }
       if (p.nextToken() != JsonToken.VALUE_STRING) {
         throw new ParseException("level size in '" + name + "' is not a string", source, ParseException.STAGE_PARSE);
       }
-      String size = p.getText();
+      BigDecimal sz = null;
+      if (invalid == null) {
+        try {
+          sz = Decimals.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        } catch (ArithmeticException | IllegalArgumentException e) {
+          invalid = badLevelDecimal(name, source, e);
+        }
+      }
       if (p.nextToken() != JsonToken.END_ARRAY) {
         throw new ParseException("level in '" + name + "' has more than two elements", source, ParseException.STAGE_PARSE);
       }
       if (invalid != null) {
         continue; // keep reading to the end of the array, so the caller can read on
       }
-      try {
-        BigDecimal px = Decimals.of(price);
-        BigDecimal sz = Decimals.of(size);
-        if (px.signum() <= 0 || sz.signum() < 0) {
-          invalid = new ParseException(
-              "level [" + price + ", " + size + "] in '" + name + "' out of range", source, ParseException.STAGE_SCHEMA);
-        } else {
-          levels.add(new Level(px, sz));
-        }
-      } catch (ArithmeticException | IllegalArgumentException e) {
+      if (px.signum() <= 0 || sz.signum() < 0) {
         invalid = new ParseException(
-            "bad decimal in '" + name + "': " + e.getMessage(), source, ParseException.STAGE_SCHEMA, e);
+            "level [" + Decimals.toPlain(px) + ", " + Decimals.toPlain(sz) + "] in '" + name + "' out of range",
+            source, ParseException.STAGE_SCHEMA);
+      } else {
+        levels.add(new Level(px, sz));
       }
     }
     if (p.currentToken() != JsonToken.END_ARRAY) {
@@ -338,6 +347,10 @@ public final class BinanceMessageParser {
       throw invalid;
     }
     return levels;
+  }
+
+  private static ParseException badLevelDecimal(String name, String source, RuntimeException e) {
+    return new ParseException("bad decimal in '" + name + "': " + e.getMessage(), source, ParseException.STAGE_SCHEMA, e);
   }
 
   private static String text(JsonParser p, String name, Fields f) throws IOException, ParseException {

@@ -39,6 +39,7 @@ public class AvroWireSerializer<T> implements Serializer<T> {
   private boolean useLatest = AvroWireSerdeConfig.USE_LATEST_VERSION_DEFAULT;
   private SubjectNameStrategy strategy = new TopicNameStrategy();
   private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+  private final Map<String, Map<Schema, Integer>> idsByTopic = new ConcurrentHashMap<>();
 
   private record WriterKey(Schema schema, GenericData model) {}
 
@@ -83,18 +84,28 @@ public class AvroWireSerializer<T> implements Serializer<T> {
       throw new SerializationException("AvroWireSerializer used before configure()");
     }
     Schema schema = AvroData.schemaOf(data);
-    String subject = strategy.subjectName(topic, isKey, schema);
     int id;
     Schema writerSchema = schema;
+    Map<Schema, Integer> idsOfTopic = useLatest ? null : idsByTopic.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
+    Integer known = idsOfTopic == null ? null : idsOfTopic.get(schema);
+    String subject = null;
     try {
-      if (useLatest) {
+      if (known != null) {
+        // The subject depends only on topic, key-ness and schema, and an id never changes once given.
+        id = known;
+      } else if (useLatest) {
+        subject = strategy.subjectName(topic, isKey, schema);
         var latest = client.getLatest(subject);
         id = latest.id();
         writerSchema = latest.schema();
       } else if (autoRegister) {
+        subject = strategy.subjectName(topic, isKey, schema);
         id = client.register(subject, schema);
+        idsOfTopic.put(schema, id);
       } else {
+        subject = strategy.subjectName(topic, isKey, schema);
         id = client.lookup(subject, schema);
+        idsOfTopic.put(schema, id);
       }
     } catch (SchemaRegistryException e) {
       throw new SerializationException(
@@ -103,25 +114,49 @@ public class AvroWireSerializer<T> implements Serializer<T> {
           e);
     }
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+      // One buffer and encoder per thread, reused: a record is written into it and copied out once.
+      Buffer out = BUFFERS.get();
+      out.reset();
       out.write(MAGIC_BYTE);
       out.write(id >>> 24);
       out.write(id >>> 16);
       out.write(id >>> 8);
       out.write(id);
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
+      out.encoder = encoder;
       GenericData model = AvroData.modelFor(data);
       writers
           .computeIfAbsent(new WriterKey(writerSchema, model), k -> newWriter(k.schema(), k.model()))
           .write(AvroData.toAvro(data), encoder);
       encoder.flush();
-      return out.toByteArray();
+      byte[] bytes = out.toByteArray();
+      out.shrink();
+      return bytes;
     } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
       throw new SerializationException(
           "could not serialize " + schema.getFullName() + " for topic " + topic + " (schema id " + id + ")",
           e);
     }
   }
+
+  /** A growable output buffer with the encoder that writes into it, kept per thread. */
+  private static final class Buffer extends ByteArrayOutputStream {
+    private static final int KEEP_MAX = 64 * 1024;
+    BinaryEncoder encoder;
+
+    Buffer() {
+      super(256);
+    }
+
+    /** Lets go of a buffer grown by an outsized record (a full-book snapshot), so none is pinned. */
+    void shrink() {
+      if (buf.length > KEEP_MAX) {
+        buf = new byte[256];
+      }
+    }
+  }
+
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
   @SuppressWarnings("unchecked")
   private static DatumWriter<Object> newWriter(Schema schema, GenericData model) {

@@ -1,6 +1,7 @@
 package io.ticklake.schema.serde;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
@@ -28,6 +29,10 @@ public final class Decimals {
     if (venueDecimal == null) {
       throw new IllegalArgumentException("decimal string is null");
     }
+    BigDecimal fast = plain(venueDecimal, 0, venueDecimal.length());
+    if (fast != null) {
+      return fast;
+    }
     BigDecimal parsed;
     try {
       parsed = new BigDecimal(venueDecimal.trim());
@@ -35,6 +40,88 @@ public final class Decimals {
       throw new IllegalArgumentException("not a decimal: '" + venueDecimal + "'", e);
     }
     return of(parsed);
+  }
+
+  /**
+   * {@link #of(String)} on {@code len} characters of {@code chars} from {@code off}, without making
+   * a {@code String} first (a parser's buffer).
+   */
+  public static BigDecimal of(char[] chars, int off, int len) {
+    BigDecimal fast = plain(chars, off, len);
+    return fast != null ? fast : of(new String(chars, off, len));
+  }
+
+  /**
+   * The common venue form, an optional {@code -}, at most 18 digits and an optional fraction
+   * ({@code "61800.20"}, {@code "0.014"}), straight to scale 18 with no intermediate values; {@code
+   * null} for anything else (exponents, signs, spaces, more digits), which takes the general path.
+   * At most 18 significant digits at scale 18 need at most 36 digits, so the precision holds.
+   */
+  private static BigDecimal plain(CharSequence s, int off, int len) {
+    return plain(s, null, off, len);
+  }
+
+  private static BigDecimal plain(char[] chars, int off, int len) {
+    return plain(null, chars, off, len);
+  }
+
+  private static BigDecimal plain(CharSequence s, char[] chars, int off, int len) {
+    int end = off + len;
+    int i = off;
+    boolean negative = false;
+    if (i < end && charAt(s, chars, i) == '-') {
+      negative = true;
+      i++;
+    }
+    long unscaled = 0;
+    int digits = 0;
+    int fraction = -1;
+    for (; i < end; i++) {
+      char c = charAt(s, chars, i);
+      if (c >= '0' && c <= '9') {
+        if (++digits > MAX_FAST_DIGITS) {
+          return null;
+        }
+        unscaled = unscaled * 10 + (c - '0');
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else if (c == '.' && fraction < 0) {
+        fraction = 0;
+      } else {
+        return null;
+      }
+    }
+    if (digits == 0 || fraction == 0) {
+      return null; // "", "-", "1." and "." are left to BigDecimal's own verdict
+    }
+    int shift = SCALE - Math.max(fraction, 0);
+    if (negative) {
+      unscaled = -unscaled;
+    }
+    if (Math.abs(unscaled) <= LONG_SAFE[shift]) {
+      return BigDecimal.valueOf(unscaled * LONG_POW10[shift], SCALE);
+    }
+    return new BigDecimal(BigInteger.valueOf(unscaled).multiply(BIG_POW10[shift]), SCALE);
+  }
+
+  private static char charAt(CharSequence s, char[] chars, int i) {
+    return chars != null ? chars[i] : s.charAt(i);
+  }
+
+  private static final int MAX_FAST_DIGITS = 18;
+  private static final long[] LONG_POW10 = new long[SCALE + 1];
+  private static final long[] LONG_SAFE = new long[SCALE + 1];
+  private static final BigInteger[] BIG_POW10 = new BigInteger[SCALE + 1];
+
+  static {
+    long p = 1;
+    for (int k = 0; k <= SCALE; k++) {
+      LONG_POW10[k] = p;
+      LONG_SAFE[k] = Long.MAX_VALUE / p;
+      BIG_POW10[k] = BigInteger.valueOf(p);
+      p *= 10;
+    }
   }
 
   /**

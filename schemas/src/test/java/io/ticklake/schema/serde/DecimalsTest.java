@@ -18,6 +18,24 @@ class DecimalsTest {
   }
 
   @Test
+  void plainVenueStringsGiveWhatTheGeneralPathGives() {
+    String[] samples = {
+      "61800.20", "0.014", "0.000", "0", "-5.50", "-0.0", "123456789012345678", "0.123456789012345678",
+      "999999999999999999", "9223372036854775807", "0.000000000000000001", "18446744073.709551615", "007.10"
+    };
+    for (String s : samples) {
+      BigDecimal expected = new BigDecimal(s).setScale(Decimals.SCALE);
+      assertThat(Decimals.of(s)).as(s).isEqualTo(expected);
+      char[] padded = ("[\"" + s + "\"]").toCharArray();
+      assertThat(Decimals.of(padded, 2, s.length())).as(s).isEqualTo(expected);
+    }
+    assertThat(Decimals.of("1.".toCharArray(), 0, 2)).isEqualByComparingTo("1");
+    assertThatThrownBy(() -> Decimals.of("12,5".toCharArray(), 0, 4)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Decimals.of(".".toCharArray(), 0, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Decimals.of("-".toCharArray(), 0, 1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void refusesToRound() {
     assertThatThrownBy(() -> Decimals.of("0.1234567890123456789"))
         .isInstanceOf(ArithmeticException.class)
