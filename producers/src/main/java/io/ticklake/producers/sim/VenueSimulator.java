@@ -33,9 +33,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -104,12 +106,13 @@ public final class VenueSimulator implements AutoCloseable {
   private record PendingRest(ChannelHandlerContext ctx, String path, Map<String, List<String>> query, boolean keepAlive) {}
 
   /**
-   * @param frames the recording, in order
+   * @param frames the recording, in order; a random-access list is read in place, not copied (a
+   *     generated one such as a capture loop need not fit in memory), and must not change
    * @param profile the venue's stream naming and REST behaviour
    * @param speed the pace factor (2 = twice as fast as recorded); {@code <= 0} as fast as possible
    */
   public VenueSimulator(List<CaptureFile.Entry> frames, VenueProfile profile, double speed) {
-    this.frames = List.copyOf(frames);
+    this.frames = frames instanceof RandomAccess ? Collections.unmodifiableList(frames) : List.copyOf(frames);
     this.profile = profile;
     this.speed = speed;
   }
