@@ -121,6 +121,30 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
 
   /** A running collector: producers, REST client and WebSocket client made from {@code config}. */
   public static Running run(CollectorConfig config) {
+    BinanceRestSnapshotClient rest =
+        new BinanceRestSnapshotClient(URI.create(config.restUrl()), BinanceRestSnapshotClient.DEPTH_LIMIT_DEFAULT,
+            config.restWeightBudget(), new BinanceMessageParser(VENUE), Clock.systemUTC());
+    BinanceUsdmCollector collector = create(config, rest::fetch, Clock.systemUTC(), rest);
+    URI uri = BinanceUsdmSubscriptions.combinedStreamUri(config.wsUrl(), config.symbols(), config.channels());
+    ReconnectingWsClient ws =
+        new ReconnectingWsClient(
+            ReconnectingWsClient.Config.of(uri)
+                .withIdleTimeout(config.wsIdleTimeout())
+                .withRotateAfter(config.wsRotateInterval())
+                .withBackoff(ReconnectingWsClient.Config.INITIAL_BACKOFF_DEFAULT, config.wsBackoffMax()),
+            collector);
+    ws.start();
+    log.info("collecting {} {} for {} from {}", VENUE, config.channels(), config.symbols(), config.wsUrl());
+    return new Running(collector, ws, rest, collector.metrics());
+  }
+
+  /**
+   * A started collector on the production Kafka producers (idempotent, {@code acks=all}) made from
+   * {@code config}, fed by whoever calls {@link #onFrame}: {@link #run} puts a WebSocket client in
+   * front of it, the ingest benchmark its frames. {@code owned} is closed with it.
+   */
+  public static BinanceUsdmCollector create(
+      CollectorConfig config, SnapshotSource snapshots, Clock clock, AutoCloseable... owned) {
     CollectorMetrics metrics = new CollectorMetrics(VENUE);
     Map<String, Object> common = new HashMap<>(config.producerOverrides());
     common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -137,23 +161,8 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     AvroWireSerializer<SpecificRecord> valueSerializer = new AvroWireSerializer<>();
     valueSerializer.configure(normConfig, false);
     Producer<String, SpecificRecord> norm = new KafkaProducer<>(normConfig, new StringSerializer(), valueSerializer);
-    BinanceRestSnapshotClient rest =
-        new BinanceRestSnapshotClient(URI.create(config.restUrl()), BinanceRestSnapshotClient.DEPTH_LIMIT_DEFAULT,
-            config.restWeightBudget(), new BinanceMessageParser(VENUE), Clock.systemUTC());
-    BinanceUsdmCollector collector =
-        new BinanceUsdmCollector(config.symbols(), config.channels(), raw, norm, rest::fetch, metrics,
-            Clock.systemUTC(), rest).start(config.bookSnapshotInterval());
-    URI uri = BinanceUsdmSubscriptions.combinedStreamUri(config.wsUrl(), config.symbols(), config.channels());
-    ReconnectingWsClient ws =
-        new ReconnectingWsClient(
-            ReconnectingWsClient.Config.of(uri)
-                .withIdleTimeout(config.wsIdleTimeout())
-                .withRotateAfter(config.wsRotateInterval())
-                .withBackoff(ReconnectingWsClient.Config.INITIAL_BACKOFF_DEFAULT, config.wsBackoffMax()),
-            collector);
-    ws.start();
-    log.info("collecting {} {} for {} from {}", VENUE, config.channels(), config.symbols(), config.wsUrl());
-    return new Running(collector, ws, rest, metrics);
+    return new BinanceUsdmCollector(config.symbols(), config.channels(), raw, norm, snapshots, metrics, clock, owned)
+        .start(config.bookSnapshotInterval());
   }
 
   /** A collector with its connections; closing it stops everything and flushes the producers. */
