@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -50,17 +51,27 @@ public class DecodeBenchmark {
     AvroWireSerializer<SpecificRecord> serializer;
     LocalBroker broker;
 
+    /** A running registry to use; empty: start a broker and registry in the fork. */
+    @Param({""})
+    public String registryUrl;
+
     @Setup(Level.Trial)
     public void setUp() throws IOException {
       entries = ProducerFrames.capture();
-      broker = LocalBroker.start();
+      String url = registryUrl;
+      if (url.isEmpty()) {
+        broker = LocalBroker.start();
+        url = broker.registryUrl();
+      }
       serializer = new AvroWireSerializer<>();
-      serializer.configure(Map.of("schema.registry.url", broker.registryUrl()), false);
+      serializer.configure(Map.of("schema.registry.url", url), false);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-      broker.close();
+      if (broker != null) {
+        broker.close();
+      }
     }
   }
 
