@@ -83,14 +83,25 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
+  /** A depth snapshot as answered: the response body exactly as received, and what it says. */
+  public record Answer(String body, BookDelta snapshot) {}
+
   /** The snapshot of {@code symbol}; completes exceptionally only if the client is closed. */
   public CompletableFuture<BookDelta> fetch(String symbol) {
-    CompletableFuture<BookDelta> result = new CompletableFuture<>();
+    return fetchAnswer(symbol).thenApply(Answer::snapshot);
+  }
+
+  /**
+   * The snapshot of {@code symbol} with its response body (for recording), under the same weight
+   * budget, 429 and 418 rules as {@link #fetch}.
+   */
+  public CompletableFuture<Answer> fetchAnswer(String symbol) {
+    CompletableFuture<Answer> result = new CompletableFuture<>();
     scheduler.execute(() -> attempt(symbol, result, 0));
     return result;
   }
 
-  private void attempt(String symbol, CompletableFuture<BookDelta> result, int failures) {
+  private void attempt(String symbol, CompletableFuture<Answer> result, int failures) {
     if (closed) {
       result.completeExceptionally(new IllegalStateException("REST client closed"));
       return;
@@ -133,7 +144,7 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
             });
   }
 
-  private void answered(String symbol, CompletableFuture<BookDelta> result, int failures, HttpResponse<String> response) {
+  private void answered(String symbol, CompletableFuture<Answer> result, int failures, HttpResponse<String> response) {
     long now = clock.millis();
     response.headers().firstValue("X-MBX-USED-WEIGHT-1M").ifPresent(w -> {
       try {
@@ -155,7 +166,7 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
       try {
         BookDelta snapshot = parser.parseDepthSnapshot(symbol, response.body(), clock.instant());
         snapshots.incrementAndGet();
-        result.complete(snapshot);
+        result.complete(new Answer(response.body(), snapshot));
       } catch (ParseException e) {
         failed(symbol, result, failures, "unreadable snapshot: " + e.getMessage());
       }
@@ -181,7 +192,7 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
     failed(symbol, result, failures, "HTTP " + status + ": " + abbreviate(response.body()));
   }
 
-  private void failed(String symbol, CompletableFuture<BookDelta> result, int failures, String what) {
+  private void failed(String symbol, CompletableFuture<Answer> result, int failures, String what) {
     errors.incrementAndGet();
     long delay = Math.min(ERROR_BACKOFF_MAX.toMillis(), 250L << Math.min(failures, 10));
     if (failures == 0 || failures % 20 == 0) {
@@ -190,7 +201,7 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
     retryLater(symbol, result, failures + 1, delay);
   }
 
-  private void retryLater(String symbol, CompletableFuture<BookDelta> result, int failures, long delayMillis) {
+  private void retryLater(String symbol, CompletableFuture<Answer> result, int failures, long delayMillis) {
     if (closed) {
       result.completeExceptionally(new IllegalStateException("REST client closed"));
       return;
