@@ -33,6 +33,8 @@ import picocli.CommandLine.Option;
       TicklakeCli.Down.class,
       TicklakeCli.Status.class,
       TopicsCommand.class,
+      CompactCommand.class,
+      QaCommand.class,
     })
 public final class TicklakeCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);
