@@ -113,7 +113,7 @@ final class TopicPartitionWriter {
       file = openFile(encodedPartition, offset, recordMicros, value);
     }
     try {
-      file.writer.write(value);
+      file.writer.write(offset, value);
     } catch (IOException | RuntimeException e) {
       throw new ConnectException("could not write offset " + offset + " of " + tp + " to the local Parquet file for "
           + key(file.encodedPartition, file.firstOffset), e);
@@ -274,7 +274,7 @@ final class TopicPartitionWriter {
     try {
       Files.createDirectories(settings.tmpDir());
       Path local = Files.createTempFile(settings.tmpDir(), FileNames.filePrefix(tp.topic(), tp.partition()), FileNames.EXTENSION);
-      ParquetRecordWriter writer = new ParquetRecordWriter(local, value.getSchema(), settings.codec());
+      ParquetRecordWriter writer = new ParquetRecordWriter(local, value.getSchema(), settings.codec(), tp.topic(), tp.partition());
       OpenFile file = new OpenFile(encodedPartition, offset, recordMicros, clock.millis(), writer);
       open.put(encodedPartition, file);
       return file;

@@ -17,14 +17,19 @@ public final class SinkFiles {
 
   /** One committed batch of md.norm.trades.v1 partition 0 starting at the given offset. */
   public static void write(S3Storage storage, Path tmp, long firstOffset, List<GenericRecord> records) {
+    write(storage, tmp, "md.norm.trades.v1", firstOffset, records);
+  }
+
+  /** One committed batch of the topic's partition 0 starting at the given offset. */
+  public static void write(S3Storage storage, Path tmp, String topic, long firstOffset, List<GenericRecord> records) {
     LakePartitioner partitioner = new LakePartitioner(DateTimeFormatter.ofPattern("'date'=yyyy-MM-dd"));
-    TopicPartitionWriter w = new TopicPartitionWriter(new TopicPartition("md.norm.trades.v1", 0),
+    TopicPartitionWriter w = new TopicPartitionWriter(new TopicPartition(topic, 0),
         new WriterSettings("lake", Integer.MAX_VALUE, Optional.empty(), Optional.empty(), CompressionCodecName.ZSTD, tmp.resolve("sink")),
         storage, Clock.systemUTC());
     long offset = firstOffset;
     for (GenericRecord r : records) {
       long t = (Long) r.get("eventTime");
-      w.write(offset++, partitioner.encodedPartition("md.norm.trades.v1", r, t), r, t);
+      w.write(offset++, partitioner.encodedPartition(topic, r, t), r, t);
     }
     w.commit();
   }

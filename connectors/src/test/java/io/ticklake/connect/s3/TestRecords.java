@@ -37,6 +37,32 @@ public final class TestRecords {
     return r;
   }
 
+  public static final Schema CANDLE = io.ticklake.schema.v1.Candle.getClassSchema();
+
+  /** A closed, derived 1-minute candle opening at the given time; its eventTime is 150 ms after the close. */
+  public static GenericRecord candle(String symbol, long openMicros, String open, String high, String low, String close) {
+    GenericRecord r = new GenericData.Record(CANDLE);
+    r.put("venue", "binance-usdm");
+    r.put("symbol", symbol);
+    r.put("interval", "1m");
+    r.put("source", "derived");
+    r.put("openTime", openMicros);
+    r.put("closeTime", openMicros + 60_000_000L);
+    r.put("open", decimal(open));
+    r.put("high", decimal(high));
+    r.put("low", decimal(low));
+    r.put("close", decimal(close));
+    r.put("volume", decimal("1.5"));
+    r.put("quoteVolume", null);
+    r.put("vwap", null);
+    r.put("tradeCount", 3L);
+    r.put("takerBuyVolume", decimal("1"));
+    r.put("takerSellVolume", null);
+    r.put("closed", true);
+    r.put("eventTime", openMicros + 60_150_000L);
+    return r;
+  }
+
   public static ByteBuffer decimal(String value) {
     return ByteBuffer.wrap(new BigDecimal(value).setScale(18).unscaledValue().toByteArray());
   }

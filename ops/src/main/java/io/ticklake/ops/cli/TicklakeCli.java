@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
       TicklakeCli.Status.class,
       TopicsCommand.class,
       RecordCommand.class,
+      CompactCommand.class,
+      QaCommand.class,
     })
 public final class TicklakeCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);

@@ -9,6 +9,13 @@ import java.util.OptionalLong;
 public final class FileNames {
   public static final String EXTENSION = ".parquet";
 
+  /** Parquet footer keys the sink writes: where the file's rows came from in Kafka. */
+  public static final String META_TOPIC = "ticklake.kafka.topic";
+
+  public static final String META_PARTITION = "ticklake.kafka.partition";
+  public static final String META_FIRST_OFFSET = "ticklake.kafka.offset.first";
+  public static final String META_LAST_OFFSET = "ticklake.kafka.offset.last";
+
   private FileNames() {}
 
   /** The file name of the file whose first record has the given offset. */
