@@ -1,6 +1,7 @@
 package io.ticklake.ops.cli;
 
 import io.ticklake.ops.stack.LocalStack;
+import io.ticklake.ops.stack.ReloadSignal;
 import io.ticklake.ops.stack.StackConfig;
 import io.ticklake.ops.stack.StackHttpServer;
 import io.ticklake.ops.stack.StatusReport;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
       TicklakeCli.Down.class,
       TicklakeCli.Status.class,
       TopicsCommand.class,
+      ReloadCommand.class,
     })
 public final class TicklakeCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);
@@ -257,7 +259,10 @@ public final class TicklakeCli implements Callable<Integer> {
         stack.start();
         http[0] =
             new StackHttpServer(
-                config.bindAddress(), config.port(StackConfig.HTTP_PORT_CONFIG), stack::health);
+                config.get(StackConfig.HTTP_BIND_CONFIG),
+                config.port(StackConfig.HTTP_PORT_CONFIG),
+                stack::health);
+        new ReloadSignal(options::load, stack, config.dataDir()).install();
       } catch (Exception e) {
         log.error("start-up failed: {}", e.getMessage());
         out.println("ticklake: start-up failed: " + e.getMessage());
@@ -269,7 +274,14 @@ public final class TicklakeCli implements Callable<Integer> {
       out.print(summary);
       out.println("Ctrl-C (or ./ticklake down) stops everything.");
       out.flush();
-      stopped.await();
+      Instant started = Instant.now();
+      while (!stopped.await(10, TimeUnit.SECONDS)) {
+        double hours = stack.config().doubleValue(StackConfig.RUN_HOURS_CONFIG);
+        if (hours > 0 && Instant.now().isAfter(started.plusSeconds((long) (hours * 3600)))) {
+          log.info("run.hours={} reached; stopping cleanly", hours);
+          System.exit(0); // the shutdown hook stops the stack and flushes
+        }
+      }
       return 0;
     }
   }

@@ -545,11 +545,21 @@ public final class LocalStack implements AutoCloseable {
   private static void writeProperties(Path file, Properties p) {
     try {
       Files.createDirectories(file.getParent());
-      try (Writer w = Files.newBufferedWriter(file)) {
+      // Written aside, then renamed into place: a reader (the collector's symbols watcher) never
+      // sees half a file. Some of these files hold credentials: owner-only before any byte.
+      Path part = file.resolveSibling(file.getFileName() + ".part");
+      Files.deleteIfExists(part);
+      Files.createFile(
+          part,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (Writer w = Files.newBufferedWriter(part)) {
         p.store(w, "written by ./ticklake; edit ticklake.properties instead");
       }
-      // Some of these files hold credentials.
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      Files.move(
+          part,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
