@@ -35,6 +35,10 @@ import picocli.CommandLine.Option;
       TicklakeCli.Status.class,
       TopicsCommand.class,
       ReloadCommand.class,
+      DoctorCommand.class,
+      ExportCommand.class,
+      LogscanCommand.class,
+      RetentionCommand.class,
     })
 public final class TicklakeCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);

@@ -84,19 +84,20 @@ class ReloadIT {
         .as("the same collector process")
         .isEqualTo(collectorPid);
     assertThat(ProcessHandle.of(collectorPid).map(ProcessHandle::isAlive)).contains(true);
-    assertThat(Files.readString(simLog).split("subscriber ", -1))
-        .as("one connection")
-        .hasSize(2);
+    assertThat(Files.readString(dataDir.resolve("logs/collector.log")))
+        .as("one connection: no reconnect")
+        .contains("connection 1: open")
+        .doesNotContain("connection 2: ");
 
     // An invalid value: refused with the key's name, nothing applied, the stack runs on.
     Files.writeString(
         configFile, base + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=hourly\n");
     assertThat(cli("reload")).isEqualTo(2);
     assertThat(output("reload")).contains("validate.interval.min must be a whole number");
-    assertThat(cli("status")).isZero();
 
     // Settings that apply live, and a port that cannot change under a running broker.
     Files.writeString(configFile, base + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=30\n");
+    assertThat(cli("status")).as("the stack ran on").isZero();
     assertThat(cli("reload")).isZero();
     assertThat(output("reload")).contains("applied validate.interval.min");
     Files.writeString(
@@ -107,6 +108,25 @@ class ReloadIT {
     assertThat(output("reload"))
         .contains("needs a restart (./ticklake down && ./ticklake up): kafka.port");
     Files.writeString(configFile, base + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=30\n");
+  }
+
+  @Test
+  void doctorSaysWhatIsWrongAndHowToFixIt() throws Exception {
+    Files.deleteIfExists(dir.resolve("cli-doctor.out"));
+    assertThat(cli("doctor")).as("Connect is missing: a problem").isEqualTo(1);
+    String out = Files.readString(dir.resolve("cli-doctor.out"));
+    assertThat(out)
+        .containsPattern("OK +java")
+        .containsPattern("OK +data dir")
+        .containsPattern("OK +kafka ")
+        .containsPattern("OK +kafka topics +all \\d+ documented topics exist")
+        .containsPattern("OK +schema registry")
+        .containsPattern("OK +s3 ")
+        .containsPattern("OK +binance-usdm \\(simulator\\) rest")
+        .containsPattern("OK +binance-usdm \\(simulator\\) websocket")
+        .containsPattern("FAIL +kafka connect +no answer from http://127.0.0.1:\\d+")
+        .contains("fix: check connect.url and that the service runs")
+        .contains("doctor: 1 problem found");
   }
 
   private static String output(String command) throws IOException {
