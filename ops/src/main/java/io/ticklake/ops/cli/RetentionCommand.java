@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  *   <li>Logs under {@code <data>/logs}: files ending {@code .log}, {@code .log.N} or {@code .gz}
  *       last written before the cut-off, except the log of a component that is running (it holds
  *       the file open).
- *   <li>Exports under {@code <data>/exports} last written before the cut-off.
+ *   <li>Exports under {@code <data>/exports} and data-quality reports under {@code <data>/dq}
+ *       last written before the cut-off.
  * </ul>
  *
  * Kafka topics keep their own {@code retention.ms} (see the README's topic table).
@@ -111,7 +112,11 @@ final class RetentionCommand implements Callable<Integer> {
       }
     }
 
-    for (Path dir : List.of(config.dataDir().resolve("logs"), config.dataDir().resolve("exports"))) {
+    for (Path dir :
+        List.of(
+            config.dataDir().resolve("logs"),
+            config.dataDir().resolve("exports"),
+            config.dataDir().resolve("dq"))) {
       if (!Files.isDirectory(dir)) {
         continue;
       }

@@ -1,5 +1,6 @@
 package io.ticklake.ops.cli;
 
+import io.ticklake.ops.dq.DataQualityValidator;
 import io.ticklake.ops.stack.LocalStack;
 import io.ticklake.ops.stack.ReloadSignal;
 import io.ticklake.ops.stack.StackConfig;
@@ -241,10 +242,14 @@ public final class TicklakeCli implements Callable<Integer> {
       LocalStack stack = new LocalStack(config, home());
       CountDownLatch stopped = new CountDownLatch(1);
       StackHttpServer[] http = new StackHttpServer[1];
+      DataQualityValidator[] dq = new DataQualityValidator[1];
       Thread hook =
           new Thread(
               () -> {
                 log.info("stopping ticklake");
+                if (dq[0] != null) {
+                  dq[0].close();
+                }
                 if (http[0] != null) {
                   http[0].close();
                 }
@@ -267,6 +272,10 @@ public final class TicklakeCli implements Callable<Integer> {
                 config.port(StackConfig.HTTP_PORT_CONFIG),
                 stack::health);
         new ReloadSignal(options::load, stack, config.dataDir()).install();
+        dq[0] =
+            new DataQualityValidator(
+                    stack::config, stack::collectedSymbols, config.dataDir(), java.time.Clock.systemUTC())
+                .start();
       } catch (Exception e) {
         log.error("start-up failed: {}", e.getMessage());
         out.println("ticklake: start-up failed: " + e.getMessage());

@@ -513,6 +513,25 @@ public final class LocalStack implements AutoCloseable {
     return new ReloadResult(applied, needRestart);
   }
 
+  /**
+   * The symbols the collector collects now ({@code venue:symbol}, from its watched file), for the
+   * data-quality completeness check; empty when no collector runs.
+   */
+  public java.util.Set<String> collectedSymbols() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (!config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+      return out;
+    }
+    try {
+      for (String s : io.ticklake.producers.SymbolsFileWatcher.read(symbolsFile())) {
+        out.add("binance-usdm:" + s);
+      }
+    } catch (IOException e) {
+      config.symbols().forEach(s -> out.add("binance-usdm:" + s));
+    }
+    return out;
+  }
+
   /** The configuration in force (the latest reloaded one). */
   public StackConfig config() {
     return config;
