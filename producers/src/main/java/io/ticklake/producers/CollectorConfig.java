@@ -61,6 +61,15 @@ public class CollectorConfig extends AbstractConfig {
   public static final int REST_WEIGHT_BUDGET_DEFAULT = BinanceRestSnapshotClient.WEIGHT_BUDGET_DEFAULT;
   private static final String REST_WEIGHT_BUDGET_DOC = "REST request weight allowed per minute; calls stop at 80% of it.";
 
+  public static final String SYMBOLS_FILE_CONFIG = "symbols.file";
+  private static final String SYMBOLS_FILE_DOC =
+      "A properties file whose 'symbols' key, when present, replaces 'symbols' and is watched: a change is applied to the"
+          + " running collector (live SUBSCRIBE/UNSUBSCRIBE, book syncs started and stopped) without a restart.";
+
+  public static final String SYMBOLS_POLL_MS_CONFIG = "symbols.poll.ms";
+  public static final long SYMBOLS_POLL_MS_DEFAULT = 1000L;
+  private static final String SYMBOLS_POLL_MS_DOC = "How often symbols.file is checked for a change.";
+
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -73,6 +82,8 @@ public class CollectorConfig extends AbstractConfig {
           .define(WS_ROTATE_INTERVAL_MS_CONFIG, Type.LONG, WS_ROTATE_INTERVAL_MS_DEFAULT, Importance.LOW, WS_ROTATE_INTERVAL_MS_DOC)
           .define(WS_BACKOFF_MAX_MS_CONFIG, Type.LONG, WS_BACKOFF_MAX_MS_DEFAULT, Importance.LOW, WS_BACKOFF_MAX_MS_DOC)
           .define(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG, Type.LONG, BOOK_SNAPSHOT_INTERVAL_MS_DEFAULT, Importance.LOW, BOOK_SNAPSHOT_INTERVAL_MS_DOC)
+          .define(SYMBOLS_FILE_CONFIG, Type.STRING, "", Importance.LOW, SYMBOLS_FILE_DOC)
+          .define(SYMBOLS_POLL_MS_CONFIG, Type.LONG, SYMBOLS_POLL_MS_DEFAULT, ConfigDef.Range.atLeast(10), Importance.LOW, SYMBOLS_POLL_MS_DOC)
           .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC);
 
   public CollectorConfig(Map<?, ?> originals) {
@@ -125,6 +136,16 @@ public class CollectorConfig extends AbstractConfig {
 
   public int restWeightBudget() {
     return getInt(REST_WEIGHT_BUDGET_CONFIG);
+  }
+
+  /** The watched symbols file, or {@code null} when none is configured. */
+  public java.nio.file.Path symbolsFile() {
+    String f = getString(SYMBOLS_FILE_CONFIG);
+    return f == null || f.isBlank() ? null : java.nio.file.Path.of(f);
+  }
+
+  public Duration symbolsPoll() {
+    return Duration.ofMillis(getLong(SYMBOLS_POLL_MS_CONFIG));
   }
 
   /** Settings under {@code producer.}, prefix removed. */

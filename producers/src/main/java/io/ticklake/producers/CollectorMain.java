@@ -23,15 +23,47 @@ public final class CollectorMain {
   private CollectorMain() {}
 
   public static void main(String[] args) throws Exception {
-    CollectorConfig config = new CollectorConfig(properties(args));
-    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config);
+    Collecting collecting = start(properties(args));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping collector: {}", running.metrics());
-      running.close();
+      log.info("stopping collector: {}", collecting.running().metrics());
+      collecting.close();
       stopped.countDown();
     }, "collector-shutdown"));
     stopped.await();
+  }
+
+  /** A running collector and the watcher of its symbols file ({@code null} without one). */
+  public record Collecting(BinanceUsdmCollector.Running running, SymbolsFileWatcher watcher) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (watcher != null) {
+        watcher.close();
+      }
+      running.close();
+    }
+  }
+
+  /**
+   * Starts collecting. With {@code symbols.file}, the file's list wins over {@code symbols} (a
+   * reload may have rewritten it since these settings were written, e.g. before a restart after a
+   * crash) and later changes to it are applied live.
+   */
+  public static Collecting start(Properties props) throws IOException {
+    CollectorConfig config = new CollectorConfig(props);
+    Path symbolsFile = config.symbolsFile();
+    if (symbolsFile != null && Files.exists(symbolsFile)) {
+      Properties withFile = new Properties();
+      withFile.putAll(props);
+      withFile.setProperty(CollectorConfig.SYMBOLS_CONFIG, String.join(",", SymbolsFileWatcher.read(symbolsFile)));
+      config = new CollectorConfig(withFile);
+    }
+    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config);
+    SymbolsFileWatcher watcher =
+        symbolsFile == null
+            ? null
+            : new SymbolsFileWatcher(symbolsFile, config.symbols(), running::applySymbols).start(config.symbolsPoll());
+    return new Collecting(running, watcher);
   }
 
   static Properties properties(String[] args) throws IOException {

@@ -1,6 +1,8 @@
 package io.ticklake.ops.cli;
 
+import io.ticklake.ops.dq.DataQualityValidator;
 import io.ticklake.ops.stack.LocalStack;
+import io.ticklake.ops.stack.ReloadSignal;
 import io.ticklake.ops.stack.StackConfig;
 import io.ticklake.ops.stack.StackHttpServer;
 import io.ticklake.ops.stack.StatusReport;
@@ -36,6 +38,11 @@ import picocli.CommandLine.Option;
       RecordCommand.class,
       CompactCommand.class,
       QaCommand.class,
+      ReloadCommand.class,
+      DoctorCommand.class,
+      ExportCommand.class,
+      LogscanCommand.class,
+      RetentionCommand.class,
     })
 public final class TicklakeCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);
@@ -238,10 +245,14 @@ public final class TicklakeCli implements Callable<Integer> {
       LocalStack stack = new LocalStack(config, home());
       CountDownLatch stopped = new CountDownLatch(1);
       StackHttpServer[] http = new StackHttpServer[1];
+      DataQualityValidator[] dq = new DataQualityValidator[1];
       Thread hook =
           new Thread(
               () -> {
                 log.info("stopping ticklake");
+                if (dq[0] != null) {
+                  dq[0].close();
+                }
                 if (http[0] != null) {
                   http[0].close();
                 }
@@ -260,7 +271,14 @@ public final class TicklakeCli implements Callable<Integer> {
         stack.start();
         http[0] =
             new StackHttpServer(
-                config.bindAddress(), config.port(StackConfig.HTTP_PORT_CONFIG), stack::health);
+                config.get(StackConfig.HTTP_BIND_CONFIG),
+                config.port(StackConfig.HTTP_PORT_CONFIG),
+                stack::health);
+        new ReloadSignal(options::load, stack, config.dataDir()).install();
+        dq[0] =
+            new DataQualityValidator(
+                    stack::config, stack::collectedSymbols, config.dataDir(), java.time.Clock.systemUTC())
+                .start();
       } catch (Exception e) {
         log.error("start-up failed: {}", e.getMessage());
         out.println("ticklake: start-up failed: " + e.getMessage());
@@ -272,7 +290,14 @@ public final class TicklakeCli implements Callable<Integer> {
       out.print(summary);
       out.println("Ctrl-C (or ./ticklake down) stops everything.");
       out.flush();
-      stopped.await();
+      Instant started = Instant.now();
+      while (!stopped.await(10, TimeUnit.SECONDS)) {
+        double hours = stack.config().doubleValue(StackConfig.RUN_HOURS_CONFIG);
+        if (hours > 0 && Instant.now().isAfter(started.plusSeconds((long) (hours * 3600)))) {
+          log.info("run.hours={} reached; stopping cleanly", hours);
+          System.exit(0); // the shutdown hook stops the stack and flushes
+        }
+      }
       return 0;
     }
   }

@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -33,8 +32,7 @@ final class TopicsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StackConfig config = options.load();
     PrintWriter out = spec.commandLine().getOut();
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    Properties p = config.kafkaClientConfig();
     List<TopicSpec> specs = Topics.all(config.venues());
     int mismatches = 0;
     try (Admin admin = Admin.create(p)) {

@@ -41,7 +41,7 @@ public final class LocalStack implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
 
-  private final StackConfig config;
+  private volatile StackConfig config;
   private final Path home;
   private final Path dataDir;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
@@ -120,7 +120,7 @@ public final class LocalStack implements AutoCloseable {
     }
     startAndAwait(first, timeout);
     if (!config.embeddedKafka()) {
-      awaitReady("kafka (external)", Probes.kafka(config.bootstrapServers()), timeout);
+      awaitReady("kafka (external)", Probes.kafka(config.bootstrapServers(), config.kafkaClientProperties()), timeout);
     }
     new Provisioner(config).createTopics();
     startAndAwait(second, timeout);
@@ -241,7 +241,7 @@ public final class LocalStack implements AutoCloseable {
         "kafka.Kafka",
         List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC"),
         List.of(kafkaConfigFile().toString()),
-        Probes.kafka(config.bootstrapServers()),
+        Probes.kafka(config.bootstrapServers(), config.kafkaClientProperties()),
         config.bootstrapServers());
   }
 
@@ -316,6 +316,7 @@ public final class LocalStack implements AutoCloseable {
     p.put("listeners", config.registryUrl());
     p.put("kafkastore.bootstrap.servers", config.bootstrapServers());
     p.put("kafkastore.topic", "_schemas");
+    config.kafkaClientProperties().forEach((k, v) -> p.put("kafkastore." + k, v));
     Path file = dataDir.resolve("conf").resolve("registry.properties");
     configFiles.put(file, p);
     return new ComponentSpec(
@@ -349,6 +350,16 @@ public final class LocalStack implements AutoCloseable {
     // Our plugins ship META-INF/services manifests: no classpath scan, a faster start.
     p.put("plugin.discovery", "service_load");
     p.put("offset.flush.interval.ms", "10000");
+    // The worker's own clients, and the producers, consumers and admins of its tasks.
+    config
+        .kafkaClientProperties()
+        .forEach(
+            (k, v) -> {
+              p.put(k, v);
+              p.put("producer." + k, v);
+              p.put("consumer." + k, v);
+              p.put("admin." + k, v);
+            });
     Path file = dataDir.resolve("conf").resolve("connect-distributed.properties");
     configFiles.put(file, p);
     return new ComponentSpec(
@@ -396,31 +407,134 @@ public final class LocalStack implements AutoCloseable {
    * differ.
    */
   private ComponentSpec collector() {
-    List<String> args = new ArrayList<>();
-    args.add("bootstrap.servers=" + config.bootstrapServers());
-    args.add("schema.registry.url=" + config.registryUrl());
-    String symbols = config.get(StackConfig.SYMBOLS_CONFIG);
+    Properties p = new Properties();
+    p.put("bootstrap.servers", config.bootstrapServers());
+    p.put("schema.registry.url", config.registryUrl());
+    // In a 0600 file, not on the command line: these may hold SASL credentials.
+    config.kafkaClientProperties().forEach((k, v) -> p.put("producer." + k, v));
     if (config.flag(StackConfig.SIMULATE_CONFIG)) {
       String host = config.bindAddress() + ":" + simulatorPort();
-      args.add("ws.url=ws://" + host + "/stream");
-      args.add("rest.url=http://" + host);
-      CaptureStreams streams = CaptureStreams.scan(capture());
-      if (symbols.equals(StackConfig.KEYS.get(StackConfig.SYMBOLS_CONFIG)[0])) {
-        symbols = String.join(",", streams.symbols());
-      }
-      args.add("channels=" + String.join(",", streams.channels()));
+      p.put("ws.url", "ws://" + host + "/stream");
+      p.put("rest.url", "http://" + host);
+      p.put("channels", String.join(",", CaptureStreams.scan(capture()).channels()));
     }
-    args.add("symbols=" + symbols);
+    String symbols = collectorSymbols(config);
+    p.put("symbols", symbols);
+    // reload rewrites this file; the running collector follows it without a restart.
+    p.put("symbols.file", symbolsFile().toString());
+    p.put("symbols.poll.ms", config.get(StackConfig.SYMBOLS_POLL_MS_CONFIG));
+    Path file = dataDir.resolve("conf").resolve("collector.properties");
+    configFiles.put(file, p);
+    configFiles.put(symbolsFile(), symbolsProperties(symbols));
     return new ComponentSpec(
         "collector",
         "io.ticklake.producers.CollectorMain",
         List.of("-Xmx256m"),
-        args,
+        List.of(file.toString()),
         () ->
             ManagedProcess.running(dataDir, "collector").isPresent()
                 ? null
                 : "collector process not running",
         "binance-usdm " + symbols);
+  }
+
+  /** The file the running collector watches for its symbol list ({@code symbols=A,B}). */
+  public Path symbolsFile() {
+    return dataDir.resolve("conf").resolve("collector-symbols.properties");
+  }
+
+  private static Properties symbolsProperties(String symbols) {
+    Properties p = new Properties();
+    p.put("symbols", symbols);
+    return p;
+  }
+
+  /** The symbols the collector gets: with {@code simulate} and the default list, the capture's. */
+  private String collectorSymbols(StackConfig c) {
+    String symbols = c.get(StackConfig.SYMBOLS_CONFIG);
+    if (c.flag(StackConfig.SIMULATE_CONFIG)
+        && symbols.equals(StackConfig.KEYS.get(StackConfig.SYMBOLS_CONFIG)[0])) {
+      symbols = String.join(",", CaptureStreams.scan(capture()).symbols());
+    }
+    return symbols;
+  }
+
+  /** What a reload did: keys applied to the running stack, and keys that need a restart. */
+  public record ReloadResult(List<String> applied, List<String> needRestart) {
+    /** One line for the log and the {@code reload} command. */
+    public String describe() {
+      if (applied.isEmpty() && needRestart.isEmpty()) {
+        return "configuration unchanged";
+      }
+      return "applied "
+          + (applied.isEmpty() ? "nothing" : String.join(", ", applied))
+          + (needRestart.isEmpty()
+              ? ""
+              : "; needs a restart (./ticklake down && ./ticklake up): "
+                  + String.join(", ", needRestart));
+    }
+  }
+
+  /** Keys a running stack takes on without a restart. */
+  static final List<String> RELOADABLE =
+      List.of(
+          StackConfig.SYMBOLS_CONFIG,
+          StackConfig.VALIDATE_INTERVAL_MIN_CONFIG,
+          StackConfig.DQ_FAIL_MAX_TOL_CONFIG,
+          StackConfig.DQ_LATENCY_P99_MAX_MS_CONFIG,
+          StackConfig.DQ_COMPLETENESS_MIN_CONFIG,
+          StackConfig.DQ_DUPLICATES_MAX_CONFIG,
+          StackConfig.DQ_REGIMES_MIN_CONFIG,
+          StackConfig.RUN_HOURS_CONFIG);
+
+  /**
+   * Applies a changed configuration to the running stack without stopping anything: a new symbol
+   * list goes to the collector's watched file (it subscribes and unsubscribes on its live
+   * connection); data-quality settings take effect at the next validation. Keys that only a
+   * restart can change (ports, endpoints, data directory) are named, not applied.
+   */
+  public synchronized ReloadResult reload(StackConfig next) {
+    List<String> applied = new ArrayList<>();
+    List<String> needRestart = new ArrayList<>();
+    java.util.Set<String> keys = new java.util.TreeSet<>(config.values().keySet());
+    keys.addAll(next.values().keySet());
+    for (String k : keys) {
+      if (java.util.Objects.equals(config.values().get(k), next.values().get(k))) {
+        continue;
+      }
+      (RELOADABLE.contains(k) ? applied : needRestart).add(k);
+    }
+    if (applied.contains(StackConfig.SYMBOLS_CONFIG)
+        && config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+      writeProperties(symbolsFile(), symbolsProperties(collectorSymbols(next)));
+      log.info("reload: collector symbols now {}", collectorSymbols(next));
+    }
+    config = next;
+    return new ReloadResult(applied, needRestart);
+  }
+
+  /**
+   * The symbols the collector collects now ({@code venue:symbol}, from its watched file), for the
+   * data-quality completeness check; empty when no collector runs.
+   */
+  public java.util.Set<String> collectedSymbols() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (!config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+      return out;
+    }
+    try {
+      for (String s : io.ticklake.producers.SymbolsFileWatcher.read(symbolsFile())) {
+        out.add("binance-usdm:" + s);
+      }
+    } catch (IOException e) {
+      config.symbols().forEach(s -> out.add("binance-usdm:" + s));
+    }
+    return out;
+  }
+
+  /** The configuration in force (the latest reloaded one). */
+  public StackConfig config() {
+    return config;
   }
 
   /** Where the connectors module puts its Connect plugins. */
@@ -450,11 +564,21 @@ public final class LocalStack implements AutoCloseable {
   private static void writeProperties(Path file, Properties p) {
     try {
       Files.createDirectories(file.getParent());
-      try (Writer w = Files.newBufferedWriter(file)) {
+      // Written aside, then renamed into place: a reader (the collector's symbols watcher) never
+      // sees half a file. Some of these files hold credentials: owner-only before any byte.
+      Path part = file.resolveSibling(file.getFileName() + ".part");
+      Files.deleteIfExists(part);
+      Files.createFile(
+          part,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try (Writer w = Files.newBufferedWriter(part)) {
         p.store(w, "written by ./ticklake; edit ticklake.properties instead");
       }
-      // Some of these files hold credentials.
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      Files.move(
+          part,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,8 +45,14 @@ public final class Probes {
 
   /** Ready when the cluster answers a describe with at least one broker. */
   public static ComponentSpec.Probe kafka(String bootstrap) {
+    return kafka(bootstrap, Map.of());
+  }
+
+  /** As {@link #kafka(String)}, with client settings (security) added. */
+  public static ComponentSpec.Probe kafka(String bootstrap, Map<String, String> client) {
     return () -> {
       Properties p = new Properties();
+      p.putAll(client);
       p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
       p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);

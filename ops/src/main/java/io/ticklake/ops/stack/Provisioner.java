@@ -14,12 +14,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -41,9 +39,7 @@ public final class Provisioner {
 
   /** Creates missing topics and aligns the configs of existing ones; idempotent. */
   public void createTopics() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = Admin.create(config.kafkaClientConfig())) {
       ensureTopics(admin, Topics.all(config.venues()));
     }
   }

@@ -2,15 +2,20 @@ package io.ticklake.ops.stack;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Settings of the local stack: where state lives, which ports the embedded parts listen on, and
@@ -49,50 +54,213 @@ public final class StackConfig {
   public static final String SYMBOLS_CONFIG = "symbols";
   public static final String LAKE_CONNECTOR_CONFIG = "lake.connector";
 
+  public static final String HTTP_BIND_CONFIG = "http.bind";
+  public static final String RUN_HOURS_CONFIG = "run.hours";
+  public static final String FEATURES_WIN_SECS_CONFIG = "features.win.secs";
+  public static final String FEATURES_ACTIVE_TPS_CONFIG = "features.active.tps";
+  public static final String VALIDATE_INTERVAL_MIN_CONFIG = "validate.interval.min";
+  public static final String DQ_FAIL_MAX_TOL_CONFIG = "dq.fail.max.tol";
+  public static final String DQ_LATENCY_P99_MAX_MS_CONFIG = "dq.latency.p99.max.ms";
+  public static final String DQ_COMPLETENESS_MIN_CONFIG = "dq.completeness.min";
+  public static final String DQ_DUPLICATES_MAX_CONFIG = "dq.duplicates.max";
+  public static final String DQ_REGIMES_MIN_CONFIG = "dq.regimes.min";
+  public static final String SYMBOLS_POLL_MS_CONFIG = "symbols.poll.ms";
+
+  /**
+   * Prefix of Kafka client settings (security above all: {@code security.protocol}, {@code sasl.*},
+   * {@code ssl.*}) handed, without the prefix, to every Kafka client the stack creates: its admin
+   * clients and probes, the collector's producers, the Connect worker and its tasks, the registry's
+   * store and the data-quality consumer.
+   */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
   /** Every key with its default ({@code ""}: unset) and doc, in README order. */
   public static final Map<String, String[]> KEYS = new LinkedHashMap<>();
 
+  /** The accepted form of each key's value; a value outside it is refused at load. */
+  private static final Map<String, Check> CHECKS = new LinkedHashMap<>();
+
+  /**
+   * Environment variables of the issue's short names (as the people who run the stack know them),
+   * accepted beside the {@code TICKLAKE_*} form; {@code TICKLAKE_*} wins when both are set.
+   */
+  public static final Map<String, String> ENV_ALIASES = new LinkedHashMap<>();
+
+  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]+");
+
+  private static final Check ANY = v -> null;
+  private static final Check NON_EMPTY = v -> v.isEmpty() ? "a non-empty value" : null;
+  private static final Check BOOL =
+      v -> "true".equalsIgnoreCase(v) || "false".equalsIgnoreCase(v) ? null : "true or false";
+
   static {
-    key(DATA_DIR_CONFIG, "./data", "All state: Kafka logs, S3 objects, logs, pid files.");
-    key(BIND_ADDRESS_CONFIG, "127.0.0.1", "Address the embedded parts listen on.");
-    key(KAFKA_PORT_CONFIG, "9092", "Embedded Kafka broker port.");
-    key(KAFKA_CONTROLLER_PORT_CONFIG, "9093", "Embedded KRaft controller port.");
-    key(REGISTRY_PORT_CONFIG, "8081", "Embedded schema registry port.");
-    key(CONNECT_PORT_CONFIG, "8083", "Embedded Kafka Connect REST port.");
-    key(S3_PORT_CONFIG, "9000", "Embedded S3 store (S3Proxy) port.");
-    key(HTTP_PORT_CONFIG, "8088", "ticklake's own HTTP port (health, status).");
-    key(KAFKA_BOOTSTRAP_CONFIG, "", "External Kafka: when set, no broker is started.");
-    key(REGISTRY_URL_CONFIG, "", "External schema registry: when set, none is started.");
-    key(CONNECT_URL_CONFIG, "", "External Kafka Connect REST URL: when set, no worker is started.");
-    key(S3_ENDPOINT_CONFIG, "", "External S3 endpoint: when set, no S3Proxy is started.");
-    key(S3_ACCESS_KEY_CONFIG, "ticklake", "S3 access key id (env TICKLAKE_S3_ACCESS_KEY_ID).");
-    key(S3_SECRET_KEY_CONFIG, "ticklake-local-secret", "S3 secret (env only; never logged).");
-    key(S3_BUCKET_CONFIG, "ticklake", "Bucket of the Parquet lake; created when missing.");
-    key(S3_REGION_CONFIG, "us-east-1", "S3 region.");
-    key(VENUES_CONFIG, "binance-usdm", "Venues whose raw topics are created (comma-separated).");
-    key(READY_TIMEOUT_CONFIG, "180", "How long up waits for each part to be ready.");
-    key(SYMBOLS_CONFIG, "BTCUSDT,ETHUSDT,BNBUSDT,XRPUSDT,ADAUSDT,SOLUSDT", "Symbols to collect.");
-    key(COLLECTOR_ENABLED_CONFIG, "true", "Run the Binance USD-M collector (real venue by default).");
-    key(SIMULATE_CONFIG, "false", "Run the collector on the venue simulator (also --simulate).");
-    key(SIMULATE_CAPTURE_CONFIG, "", "Capture the simulator replays (also --replay); default: demo.");
-    key(SIMULATE_SNAPSHOTS_CONFIG, "", "REST depth snapshots (JSONL) for the capture (--snapshots).");
-    key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.");
-    key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.");
-    key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.");
+    key(DATA_DIR_CONFIG, "./data", "All state: Kafka logs, S3 objects, logs, pid files.", NON_EMPTY);
+    key(BIND_ADDRESS_CONFIG, "127.0.0.1", "Address the embedded parts listen on.", host());
+    key(KAFKA_PORT_CONFIG, "9092", "Embedded Kafka broker port.", port(), "KAFKA_PORT");
+    key(KAFKA_CONTROLLER_PORT_CONFIG, "9093", "Embedded KRaft controller port.", port());
+    key(REGISTRY_PORT_CONFIG, "8081", "Embedded schema registry port.", port(), "REGISTRY_PORT");
+    key(CONNECT_PORT_CONFIG, "8083", "Embedded Kafka Connect REST port.", port(), "CONNECT_PORT");
+    key(S3_PORT_CONFIG, "9000", "Embedded S3 store (S3Proxy) port.", port(), "S3_PORT");
+    key(HTTP_PORT_CONFIG, "8088", "ticklake's own HTTP port (health, status).", port(), "HTTP_PORT");
+    key(HTTP_BIND_CONFIG, "127.0.0.1", "Address ticklake's HTTP endpoints bind to.", host(), "HTTP_BIND");
+    key(KAFKA_BOOTSTRAP_CONFIG, "", "External Kafka: when set, no broker is started.", hostPorts());
+    key(REGISTRY_URL_CONFIG, "", "External schema registry: when set, none is started.", urls("http", "https"));
+    key(CONNECT_URL_CONFIG, "", "External Kafka Connect REST URL: when set, no worker is started.", urls("http", "https"));
+    key(S3_ENDPOINT_CONFIG, "", "External S3 endpoint: when set, no S3Proxy is started.", urls("http", "https"));
+    key(S3_ACCESS_KEY_CONFIG, "ticklake", "S3 access key id (env TICKLAKE_S3_ACCESS_KEY_ID).", NON_EMPTY);
+    key(S3_SECRET_KEY_CONFIG, "ticklake-local-secret", "S3 secret (env only; never logged).", NON_EMPTY);
+    key(S3_BUCKET_CONFIG, "ticklake", "Bucket of the Parquet lake; created when missing.", bucket());
+    key(S3_REGION_CONFIG, "us-east-1", "S3 region.", NON_EMPTY);
+    key(VENUES_CONFIG, "binance-usdm", "Venues whose raw topics are created (comma-separated).", list(Pattern.compile("[a-z0-9-]+"), "venue ids such as binance-usdm"));
+    key(READY_TIMEOUT_CONFIG, "180", "How long up waits for each part to be ready.", intRange(1, 3600));
+    key(SYMBOLS_CONFIG, "BTCUSDT,ETHUSDT,BNBUSDT,XRPUSDT,ADAUSDT,SOLUSDT", "Symbols to collect.", list(SYMBOL, "venue-native symbols such as BTCUSDT"), "SYMBOLS");
+    key(SYMBOLS_POLL_MS_CONFIG, "1000", "How often the collector looks for a reloaded symbol list.", intRange(100, 600_000));
+    key(COLLECTOR_ENABLED_CONFIG, "true", "Run the Binance USD-M collector (real venue by default).", BOOL);
+    key(SIMULATE_CONFIG, "false", "Run the collector on the venue simulator (also --simulate).", BOOL);
+    key(SIMULATE_CAPTURE_CONFIG, "", "Capture the simulator replays (also --replay); default: demo.", ANY);
+    key(SIMULATE_SNAPSHOTS_CONFIG, "", "REST depth snapshots (JSONL) for the capture (--snapshots).", ANY);
+    key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.", positive());
+    key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.", port(), "SIMULATOR_PORT");
+    key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.", BOOL);
+    key(RUN_HOURS_CONFIG, "0", "Stop cleanly after this many hours; 0 runs until stopped.", doubleRange(0, 100_000), "RUN_HOURS");
+    key(FEATURES_WIN_SECS_CONFIG, "300", "Window of the regime labels' trades-per-second, seconds.", intRange(60, 86_400), "WIN_SECS");
+    key(FEATURES_ACTIVE_TPS_CONFIG, "1.0", "Trades per second at or above which a minute is active (A_*).", doubleRange(0, 1_000_000), "ACTIVE_TPS");
+    key(VALIDATE_INTERVAL_MIN_CONFIG, "60", "Minutes between data-quality validations; 0 turns them off.", intRange(0, 10_080), "VALIDATE_INTERVAL_MIN");
+    key(DQ_FAIL_MAX_TOL_CONFIG, "2", "Consecutive failed validations that raise an alert.", intRange(1, 1000), "DQ_FAIL_MAX_TOL");
+    key(DQ_LATENCY_P99_MAX_MS_CONFIG, "2000", "Latency check: p99 of receive minus event time, ms.", intRange(1, 3_600_000), "DQ_LATENCY_P99_MAX_MS");
+    key(DQ_COMPLETENESS_MIN_CONFIG, "0.999", "Completeness check: share of trade ids present.", doubleRange(0, 1), "DQ_COMPLETENESS_MIN");
+    key(DQ_DUPLICATES_MAX_CONFIG, "0", "Duplicates check: repeated trade ids allowed per window.", intRange(0, Integer.MAX_VALUE), "DQ_DUPLICATES_MAX");
+    key(DQ_REGIMES_MIN_CONFIG, "1", "Coverage check: regime scenes (of A_H, A_L, Q_H, Q_L) a window must show.", intRange(0, 4), "DQ_REGIMES_MIN");
   }
 
-  private static void key(String name, String def, String doc) {
+  /** Checks one value; returns {@code null} when it is acceptable, else the accepted form. */
+  @FunctionalInterface
+  interface Check {
+    String problem(String value);
+  }
+
+
+  private static Check port() {
+    return intRange(1, 65535);
+  }
+
+  private static Check intRange(long min, long max) {
+    return v -> {
+      try {
+        long n = Long.parseLong(v);
+        return n >= min && n <= max ? null : "a whole number from " + min + " to " + max;
+      } catch (NumberFormatException e) {
+        return "a whole number from " + min + " to " + max;
+      }
+    };
+  }
+
+  private static Check doubleRange(double min, double max) {
+    String form = "a number from " + plain(min) + " to " + plain(max);
+    return v -> {
+      try {
+        double d = Double.parseDouble(v);
+        return d >= min && d <= max ? null : form;
+      } catch (NumberFormatException e) {
+        return form;
+      }
+    };
+  }
+
+  private static Check positive() {
+    return v -> {
+      try {
+        return Double.parseDouble(v) > 0 ? null : "a number above 0";
+      } catch (NumberFormatException e) {
+        return "a number above 0";
+      }
+    };
+  }
+
+  private static String plain(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private static Check host() {
+    return v -> HOST.matcher(v).matches() ? null : "a host name or IP address, e.g. 127.0.0.1";
+  }
+
+  private static Check hostPorts() {
+    return v -> {
+      if (v.isEmpty()) {
+        return null;
+      }
+      for (String hp : v.split(",")) {
+        int colon = hp.trim().lastIndexOf(':');
+        if (colon < 1 || intRange(1, 65535).problem(hp.trim().substring(colon + 1)) != null) {
+          return "host:port[,host:port...], e.g. kafka-1:9092,kafka-2:9092";
+        }
+      }
+      return null;
+    };
+  }
+
+  private static Check urls(String... schemes) {
+    String form = "a URL such as " + schemes[0] + "://host:port (or empty for the embedded part)";
+    return v -> {
+      if (v.isEmpty()) {
+        return null;
+      }
+      for (String u : v.split(",")) {
+        try {
+          URI uri = new URI(u.trim());
+          if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme()) || uri.getHost() == null) {
+            return form;
+          }
+        } catch (URISyntaxException e) {
+          return form;
+        }
+      }
+      return null;
+    };
+  }
+
+  private static Check bucket() {
+    Pattern p = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    return v -> p.matcher(v).matches() ? null : "an S3 bucket name: 3-63 of a-z, 0-9, '.', '-'";
+  }
+
+  private static Check list(Pattern item, String what) {
+    return v -> {
+      List<String> items = split(v);
+      if (items.isEmpty()) {
+        return "a comma-separated list of " + what + " (at least one)";
+      }
+      for (String i : items) {
+        if (!item.matcher(i).matches()) {
+          return "a comma-separated list of " + what + "; '" + i + "' is not one";
+        }
+      }
+      return null;
+    };
+  }
+
+  private static void key(String name, String def, String doc, Check check, String... aliases) {
     KEYS.put(name, new String[] {def, doc});
+    CHECKS.put(name, check);
+    for (String a : aliases) {
+      ENV_ALIASES.put(a, name);
+    }
   }
 
   private final Map<String, String> values;
+  private final Path file;
 
-  private StackConfig(Map<String, String> values) {
+  private StackConfig(Map<String, String> values, Path file) {
     this.values = values;
+    this.file = file;
   }
 
   /**
-   * Resolves the settings.
+   * Resolves the settings: defaults, then the file, then the issue's short environment names
+   * ({@link #ENV_ALIASES}), then {@code TICKLAKE_*} variables, then flags. Every value is checked;
+   * the first one out of its form is refused with a message naming the key and the form.
    *
    * @param configFile a properties file, or {@code null}
    * @param env the environment ({@code System.getenv()})
@@ -111,14 +279,33 @@ public final class StackConfig {
         v.put(k, p.getProperty(k).trim());
       }
     }
+    ENV_ALIASES.forEach(
+        (alias, k) -> {
+          String e = env.get(alias);
+          if (e != null) {
+            v.put(k, e.trim());
+          }
+        });
     for (String k : KEYS.keySet()) {
       String e = env.get(envName(k));
       if (e != null) {
         v.put(k, e.trim());
       }
     }
+    // TICKLAKE_KAFKA_CLIENT_SASL_JAAS_CONFIG -> kafka.client.sasl.jaas.config (Kafka's client
+    // keys are dotted lower case, so the mapping back is unambiguous).
+    String envPrefix = envName(KAFKA_CLIENT_PREFIX);
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+            v.put(
+                KAFKA_CLIENT_PREFIX
+                    + name.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                value.trim());
+          }
+        });
     v.putAll(flags);
-    StackConfig c = new StackConfig(v);
+    StackConfig c = new StackConfig(v, configFile);
     c.validate();
     return c;
   }
@@ -129,51 +316,98 @@ public final class StackConfig {
   }
 
   private void validate() {
-    for (String k : values.keySet()) {
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String k = e.getKey();
+      if (k.startsWith(KAFKA_CLIENT_PREFIX) && k.length() > KAFKA_CLIENT_PREFIX.length()) {
+        continue;
+      }
       if (!KEYS.containsKey(k)) {
-        throw new IllegalArgumentException("unknown configuration key '" + k + "'");
+        throw new IllegalArgumentException(
+            "unknown configuration key '" + k + "' (see the README's configuration table)");
+      }
+      String problem = CHECKS.get(k).problem(e.getValue());
+      if (problem != null) {
+        throw new IllegalArgumentException(
+            k + " must be " + problem + ", got '" + (isSecret(k) ? "******" : e.getValue()) + "'");
       }
     }
-    for (String k :
-        List.of(
-            KAFKA_PORT_CONFIG,
-            KAFKA_CONTROLLER_PORT_CONFIG,
-            REGISTRY_PORT_CONFIG,
-            CONNECT_PORT_CONFIG,
-            S3_PORT_CONFIG,
-            HTTP_PORT_CONFIG,
-            SIMULATOR_PORT_CONFIG)) {
-      int port = intValue(k);
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException(k + " must be a port between 1 and 65535, got " + port);
-      }
-    }
-    for (String k : List.of(SIMULATE_CONFIG, COLLECTOR_ENABLED_CONFIG, LAKE_CONNECTOR_CONFIG)) {
-      flag(k);
-    }
-    try {
-      if (!(Double.parseDouble(values.get(SIMULATE_SPEED_CONFIG)) > 0)) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
+    String protocol = values.getOrDefault(KAFKA_CLIENT_PREFIX + "security.protocol", "PLAINTEXT");
+    if (embeddedKafka() && !protocol.equalsIgnoreCase("PLAINTEXT")) {
       throw new IllegalArgumentException(
-          SIMULATE_SPEED_CONFIG + " must be a number above 0, got '" + values.get(SIMULATE_SPEED_CONFIG) + "'");
-    }
-    if (intValue(READY_TIMEOUT_CONFIG) < 1) {
-      throw new IllegalArgumentException(READY_TIMEOUT_CONFIG + " must be at least 1");
-    }
-    if (venues().isEmpty()) {
-      throw new IllegalArgumentException(VENUES_CONFIG + " must name at least one venue");
+          KAFKA_CLIENT_PREFIX
+              + "security.protocol must be PLAINTEXT (or unset) with the embedded broker, which"
+              + " listens on localhost only; got '"
+              + protocol
+              + "'. Set kafka.bootstrap.servers to use a secured external cluster");
     }
   }
 
+  private static boolean isSecret(String key) {
+    return key.equals(S3_SECRET_KEY_CONFIG)
+        || key.contains("password")
+        || key.contains("jaas")
+        || key.contains("secret");
+  }
+
+  private static List<String> split(String v) {
+    List<String> out = new ArrayList<>();
+    Arrays.stream(v.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .forEach(out::add);
+    return out;
+  }
+
   private int intValue(String k) {
-    try {
-      return Integer.parseInt(values.get(k));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          k + " must be a whole number, got '" + values.get(k) + "'", e);
-    }
+    return Integer.parseInt(values.get(k));
+  }
+
+  /** The file the settings were read from, or {@code null}; {@code reload} reads it again. */
+  public Path file() {
+    return file;
+  }
+
+  /** A whole-number setting. */
+  public int intValueOf(String key) {
+    return intValue(key);
+  }
+
+  /** A decimal setting. */
+  public double doubleValue(String key) {
+    return Double.parseDouble(values.get(key));
+  }
+
+  /** The configured symbols, in order. */
+  public List<String> symbols() {
+    return split(values.get(SYMBOLS_CONFIG));
+  }
+
+  /**
+   * The {@code kafka.client.*} settings without the prefix, to add to every Kafka client config
+   * (security protocol, SASL, TLS, ...).
+   */
+  public Map<String, String> kafkaClientProperties() {
+    Map<String, String> out = new TreeMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
+            out.put(k.substring(KAFKA_CLIENT_PREFIX.length()), v);
+          }
+        });
+    return out;
+  }
+
+  /** Bootstrap servers plus the {@code kafka.client.*} pass-through: a Kafka client's base config. */
+  public Properties kafkaClientConfig() {
+    Properties p = new Properties();
+    p.putAll(kafkaClientProperties());
+    p.put("bootstrap.servers", bootstrapServers());
+    return p;
+  }
+
+  /** Every setting, for comparing two loads ({@code reload}); holds secrets, never log it. */
+  public Map<String, String> values() {
+    return Collections.unmodifiableMap(values);
   }
 
   public String get(String key) {
@@ -233,16 +467,13 @@ public final class StackConfig {
   }
 
   public String httpUrl() {
-    return "http://" + bindAddress() + ":" + port(HTTP_PORT_CONFIG);
+    String bind = values.get(HTTP_BIND_CONFIG);
+    String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    return "http://" + host + ":" + port(HTTP_PORT_CONFIG);
   }
 
   public List<String> venues() {
-    List<String> out = new ArrayList<>();
-    Arrays.stream(values.get(VENUES_CONFIG).split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .forEach(out::add);
-    return out;
+    return split(values.get(VENUES_CONFIG));
   }
 
   public boolean flag(String key) {
@@ -256,7 +487,7 @@ public final class StackConfig {
   /** A printable view with secrets masked. */
   public Map<String, String> redacted() {
     Map<String, String> out = new LinkedHashMap<>(values);
-    out.computeIfPresent(S3_SECRET_KEY_CONFIG, (k, v) -> v.isEmpty() ? v : "******");
+    out.replaceAll((k, v) -> isSecret(k) && !v.isEmpty() ? "******" : v);
     return out;
   }
 }

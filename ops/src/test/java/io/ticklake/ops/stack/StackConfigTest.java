@@ -75,4 +75,97 @@ class StackConfigTest {
     assertThat(c.get(StackConfig.S3_SECRET_KEY_CONFIG)).isEqualTo("hunter2");
     assertThat(c.redacted().toString()).doesNotContain("hunter2");
   }
+
+  @Test
+  void theIssuesShortEnvironmentNamesMapOntoKeysAndTicklakeNamesWin() throws Exception {
+    StackConfig c =
+        StackConfig.load(
+            null,
+            Map.of(
+                "SYMBOLS", "BTCUSDT,ETHUSDT",
+                "RUN_HOURS", "24",
+                "WIN_SECS", "600",
+                "ACTIVE_TPS", "2.5",
+                "VALIDATE_INTERVAL_MIN", "15",
+                "DQ_FAIL_MAX_TOL", "3",
+                "HTTP_PORT", "18088",
+                "TICKLAKE_HTTP_PORT", "28088"),
+            Map.of());
+    assertThat(c.symbols()).containsExactly("BTCUSDT", "ETHUSDT");
+    assertThat(c.doubleValue(StackConfig.RUN_HOURS_CONFIG)).isEqualTo(24.0);
+    assertThat(c.intValueOf(StackConfig.FEATURES_WIN_SECS_CONFIG)).isEqualTo(600);
+    assertThat(c.doubleValue(StackConfig.FEATURES_ACTIVE_TPS_CONFIG)).isEqualTo(2.5);
+    assertThat(c.intValueOf(StackConfig.VALIDATE_INTERVAL_MIN_CONFIG)).isEqualTo(15);
+    assertThat(c.intValueOf(StackConfig.DQ_FAIL_MAX_TOL_CONFIG)).isEqualTo(3);
+    assertThat(c.port(StackConfig.HTTP_PORT_CONFIG)).isEqualTo(28088);
+  }
+
+  @Test
+  void everyKeyRefusesAValueOutsideItsFormNamingKeyAndForm() {
+    Map<String, String> bad =
+        Map.ofEntries(
+            Map.entry("symbols", "BTC USDT"),
+            Map.entry("run.hours", "-1"),
+            Map.entry("features.win.secs", "5"),
+            Map.entry("features.active.tps", "fast"),
+            Map.entry("validate.interval.min", "1.5"),
+            Map.entry("dq.fail.max.tol", "0"),
+            Map.entry("dq.completeness.min", "1.2"),
+            Map.entry("dq.regimes.min", "5"),
+            Map.entry("simulate", "yes"),
+            Map.entry("simulate.speed", "0"),
+            Map.entry("kafka.bootstrap.servers", "kafka-1"),
+            Map.entry("schema.registry.url", "registry:8081"),
+            Map.entry("s3.bucket.name", "Tick_Lake"),
+            Map.entry("http.bind", "local host"),
+            Map.entry("venues", ""),
+            Map.entry("ready.timeout.seconds", "0"));
+    bad.forEach(
+        (k, v) ->
+            assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of(k, v)))
+                .as(k + "=" + v)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(k + " must be ")
+                .hasMessageContaining("got '" + v + "'"));
+  }
+
+  @Test
+  void anInvalidValueInTheFileIsRefusedToo() throws Exception {
+    Path file = tmp.resolve("t.properties");
+    Files.writeString(file, "validate.interval.min=hourly\n");
+    assertThatThrownBy(() -> StackConfig.load(file, Map.of(), Map.of()))
+        .hasMessage("validate.interval.min must be a whole number from 0 to 10080, got 'hourly'");
+  }
+
+  @Test
+  void kafkaClientSettingsPassThroughFromFileAndEnvironmentAndStaySecret() throws Exception {
+    Path file = tmp.resolve("t.properties");
+    Files.writeString(file, "kafka.bootstrap.servers=kafka-1:9093\nkafka.client.security.protocol=SASL_SSL\n");
+    StackConfig c =
+        StackConfig.load(
+            file,
+            Map.of(
+                "TICKLAKE_KAFKA_CLIENT_SASL_MECHANISM", "SCRAM-SHA-512",
+                "TICKLAKE_KAFKA_CLIENT_SASL_JAAS_CONFIG", "x required password=\"hunter2\";"),
+            Map.of());
+    assertThat(c.kafkaClientProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("sasl.jaas.config", "x required password=\"hunter2\";");
+    assertThat(c.kafkaClientConfig()).containsEntry("bootstrap.servers", "kafka-1:9093");
+    assertThat(c.redacted().toString()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void aSecuredProtocolNeedsAnExternalBroker() {
+    assertThatThrownBy(
+            () -> StackConfig.load(null, Map.of(), Map.of("kafka.client.security.protocol", "SSL")))
+        .hasMessageContaining("kafka.client.security.protocol");
+  }
+
+  @Test
+  void httpBindsToLocalhostByDefault() throws Exception {
+    StackConfig c = StackConfig.load(null, Map.of(), Map.of());
+    assertThat(c.get(StackConfig.HTTP_BIND_CONFIG)).isEqualTo("127.0.0.1");
+  }
 }

@@ -64,7 +64,7 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     CompletableFuture<BookDelta> fetch(String symbol);
   }
 
-  private final List<String> symbols;
+  private volatile List<String> symbols;
   private final List<String> channels;
   private final Producer<String, byte[]> rawProducer;
   private final Producer<String, SpecificRecord> producer;
@@ -135,7 +135,7 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
             collector);
     ws.start();
     log.info("collecting {} {} for {} from {}", VENUE, config.channels(), config.symbols(), config.wsUrl());
-    return new Running(collector, ws, rest, collector.metrics());
+    return new Running(collector, ws, rest, collector.metrics(), config.wsUrl());
   }
 
   /**
@@ -167,12 +167,81 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
 
   /** A collector with its connections; closing it stops everything and flushes the producers. */
   public record Running(
-      BinanceUsdmCollector collector, ReconnectingWsClient ws, BinanceRestSnapshotClient rest, CollectorMetrics metrics)
+      BinanceUsdmCollector collector,
+      ReconnectingWsClient ws,
+      BinanceRestSnapshotClient rest,
+      CollectorMetrics metrics,
+      String wsBase)
       implements AutoCloseable {
+    private static final java.util.concurrent.atomic.AtomicLong REQUEST_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Changes the symbol list on the live connection, without a reconnect: book syncs start for
+     * new symbols (a snapshot is fetched when their first diff arrives) and stop for dropped ones,
+     * then Binance's {@code UNSUBSCRIBE} and {@code SUBSCRIBE} requests go out on the open
+     * connection; the next connection's URL names the new list, so a reconnect agrees with it.
+     *
+     * @return the streams subscribed and unsubscribed (both empty when nothing changed)
+     * @throws IllegalArgumentException for an empty list, an unknown channel or over 200 streams
+     */
+    public synchronized SymbolChange applySymbols(List<String> next) {
+      List<String> wanted = next.stream().map(String::trim).map(x -> x.toUpperCase(java.util.Locale.ROOT)).distinct().toList();
+      if (wanted.isEmpty()) {
+        throw new IllegalArgumentException("symbols must name at least one symbol");
+      }
+      List<String> before = collector.symbols();
+      List<String> added = wanted.stream().filter(x -> !before.contains(x)).toList();
+      List<String> removed = before.stream().filter(x -> !wanted.contains(x)).toList();
+      if (added.isEmpty() && removed.isEmpty()) {
+        return new SymbolChange(List.of(), List.of());
+      }
+      List<String> channels = collector.channels;
+      URI nextUri = BinanceUsdmSubscriptions.combinedStreamUri(wsBase, wanted, channels); // checks the 200 cap
+      List<String> subscribe = BinanceUsdmSubscriptions.streams(added, channels);
+      List<String> unsubscribe = BinanceUsdmSubscriptions.streams(removed, channels);
+      ws.updateUri(nextUri);
+      collector.updateSymbols(wanted);
+      boolean live = true;
+      if (!unsubscribe.isEmpty()) {
+        live = ws.send(BinanceUsdmSubscriptions.unsubscribe(unsubscribe, REQUEST_IDS.incrementAndGet()));
+      }
+      if (!subscribe.isEmpty()) {
+        live &= ws.send(BinanceUsdmSubscriptions.subscribe(subscribe, REQUEST_IDS.incrementAndGet()));
+      }
+      log.info("{}: symbols now {} (added {}, removed {}){}", VENUE, wanted, added, removed,
+          live ? " on the open connection" : "; no connection open, the next one subscribes");
+      return new SymbolChange(subscribe, unsubscribe);
+    }
+
     @Override
     public void close() {
       ws.close();
       collector.close();
+    }
+  }
+
+  /** Streams a symbol change subscribed and unsubscribed. */
+  public record SymbolChange(List<String> subscribed, List<String> unsubscribed) {}
+
+  /**
+   * Sets the collected symbols: new ones get a book sync, dropped ones lose theirs (frames of a
+   * dropped symbol still in flight keep their raw record, trades and quotes, but start no book
+   * sync).
+   */
+  public synchronized void updateSymbols(List<String> next) {
+    List<String> before = symbols;
+    symbols = List.copyOf(next);
+    for (String symbol : symbols) {
+      sync(symbol);
+    }
+    for (String symbol : before) {
+      if (!symbols.contains(symbol)) {
+        OrderBookSync removed = syncs.remove(symbol);
+        if (removed != null) {
+          removed.reset();
+        }
+        lastEventTime.remove(symbol);
+      }
     }
   }
 
@@ -207,7 +276,14 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     } else if (frame.record() instanceof Quote quote) {
       send(Topics.QUOTES, key, quote, channel, text, frame.stream(), receiveTime);
     } else if (frame.record() instanceof BookDelta diff) {
-      sync(frame.symbol()).onDiff(diff);
+      OrderBookSync sync = syncs.get(frame.symbol());
+      if (sync != null) {
+        sync.onDiff(diff);
+      } else {
+        // A symbol dropped by a reload (or never configured): its raw frame is kept above.
+        logOnce("unsynced:" + frame.symbol(), "{}: depth diff of {} which is not collected now; raw frame kept, no book sync",
+            VENUE, frame.symbol());
+      }
     }
   }
 
@@ -256,7 +332,10 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
       if (error != null) {
         log.debug("{} {}: snapshot request {} abandoned: {}", VENUE, symbol, requestId, error.toString());
       } else {
-        sync(symbol).onSnapshot(requestId, snapshot);
+        OrderBookSync sync = syncs.get(symbol);
+        if (sync != null) { // null: the symbol was dropped meanwhile
+          sync.onSnapshot(requestId, snapshot);
+        }
       }
     });
   }

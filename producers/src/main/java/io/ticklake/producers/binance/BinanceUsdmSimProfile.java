@@ -115,6 +115,9 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
 
   @Override
   public synchronized RestAnswer rest(String path, Map<String, List<String>> query) {
+    if (path.equals("/fapi/v1/ping")) {
+      return new RestAnswer(200, "{}", weight()); // Binance's connectivity test (weight 1)
+    }
     if (!path.equals("/fapi/v1/depth")) {
       return new RestAnswer(404, "{\"code\":-1000,\"msg\":\"unknown path " + path + "\"}", Map.of());
     }

@@ -62,4 +62,23 @@ public final class BinanceUsdmSubscriptions {
   public static URI combinedStreamUri(String wsBase, List<String> symbols, List<String> channels) {
     return URI.create(wsBase + (wsBase.contains("?") ? "&" : "?") + "streams=" + String.join("/", streams(symbols, channels)));
   }
+
+  /** Binance's live-subscribe request: {@code {"method":"SUBSCRIBE","params":[...],"id":N}}. */
+  public static String subscribe(List<String> streams, long id) {
+    return request("SUBSCRIBE", streams, id);
+  }
+
+  /** Binance's live-unsubscribe request. */
+  public static String unsubscribe(List<String> streams, long id) {
+    return request("UNSUBSCRIBE", streams, id);
+  }
+
+  private static String request(String method, List<String> streams, long id) {
+    StringBuilder sb = new StringBuilder("{\"method\":\"").append(method).append("\",\"params\":[");
+    for (int i = 0; i < streams.size(); i++) {
+      // Stream names are [a-z0-9@]: nothing to escape.
+      sb.append(i == 0 ? "" : ",").append('"').append(streams.get(i)).append('"');
+    }
+    return sb.append("],\"id\":").append(id).append('}').toString();
+  }
 }

@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -62,6 +63,11 @@ import org.slf4j.LoggerFactory;
  * so "frames sent" is exact. Pace: the recorded gaps divided by {@code speed}, or as fast as the
  * sockets take them when {@code speed <= 0}. Faults: the Java methods below or {@code GET
  * /sim/faults?fault=close|drop-depth|malformed|stall|ping|rest-429|rest-418[&seconds=N]}.
+ *
+ * <p>Live subscriptions as Binance documents them: a text frame {@code
+ * {"method":"SUBSCRIBE"|"UNSUBSCRIBE","params":[streams],"id":N}} changes the connection's streams
+ * and is answered {@code {"result":null,"id":N}}; {@code LIST_SUBSCRIPTIONS} answers the list; an
+ * unreadable request gets Binance's error body.
  */
 public final class VenueSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VenueSimulator.class);
@@ -442,7 +448,7 @@ public final class VenueSimulator implements AutoCloseable {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
         QueryStringDecoder q = new QueryStringDecoder(hs.requestUri());
-        Set<String> streams = new HashSet<>();
+        Set<String> streams = ConcurrentHashMap.newKeySet();
         for (String value : q.parameters().getOrDefault("streams", List.of())) {
           streams.addAll(Arrays.asList(value.split("/")));
         }
@@ -458,9 +464,61 @@ public final class VenueSimulator implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
       if (frame instanceof PongWebSocketFrame) {
         pongs.incrementAndGet();
+      } else if (frame instanceof TextWebSocketFrame text) {
+        String answer = subscriptionRequest(ctx.channel(), text.text());
+        ctx.channel().writeAndFlush(new TextWebSocketFrame(answer));
       }
-      // Text from clients (SUBSCRIBE requests) is accepted and ignored: the URL names the streams.
     }
+  }
+
+  /** Applies a live SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS request; returns the answer. */
+  private String subscriptionRequest(Channel channel, String text) {
+    com.fasterxml.jackson.databind.JsonNode req;
+    try {
+      req = REQUESTS.readTree(text);
+    } catch (IOException e) {
+      return "{\"error\":{\"code\":3,\"msg\":\"Invalid JSON\"},\"id\":null}";
+    }
+    com.fasterxml.jackson.databind.JsonNode id = req.path("id");
+    String idJson = id.isIntegralNumber() || id.isTextual() ? id.toString() : "null";
+    Subscriber sub = null;
+    for (Subscriber s : subscribers) {
+      if (s.channel() == channel) {
+        sub = s;
+      }
+    }
+    String method = req.path("method").asText("");
+    if (sub == null || !(method.equals("SUBSCRIBE") || method.equals("UNSUBSCRIBE") || method.equals("LIST_SUBSCRIPTIONS"))) {
+      return "{\"error\":{\"code\":2,\"msg\":\"Invalid request: unknown method '" + method.replace("\"", "") + "'\"},\"id\":" + idJson + "}";
+    }
+    if (method.equals("LIST_SUBSCRIPTIONS")) {
+      com.fasterxml.jackson.databind.node.ArrayNode list = REQUESTS.createArrayNode();
+      sub.streams().stream().sorted().forEach(list::add);
+      return "{\"result\":" + list + ",\"id\":" + idJson + "}";
+    }
+    List<String> streams = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode p : req.path("params")) {
+      if (!p.isTextual()) {
+        return "{\"error\":{\"code\":2,\"msg\":\"Invalid request: params must be stream names\"},\"id\":" + idJson + "}";
+      }
+      streams.add(p.asText());
+    }
+    if (method.equals("SUBSCRIBE")) {
+      sub.streams().addAll(streams);
+    } else {
+      sub.streams().removeAll(streams);
+    }
+    subscriptionRequests.incrementAndGet();
+    log.info("{} {} for {}", method, streams, channel.remoteAddress());
+    return "{\"result\":null,\"id\":" + idJson + "}";
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper REQUESTS = new com.fasterxml.jackson.databind.ObjectMapper();
+  private final AtomicLong subscriptionRequests = new AtomicLong();
+
+  /** SUBSCRIBE and UNSUBSCRIBE requests applied so far. */
+  public long subscriptionRequests() {
+    return subscriptionRequests.get();
   }
 
   @Override

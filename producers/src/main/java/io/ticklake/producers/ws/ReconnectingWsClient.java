@@ -120,6 +120,8 @@ public final class ReconnectingWsClient implements AutoCloseable {
   private final AtomicLong failedAttempts = new AtomicLong();
 
   private volatile boolean closed;
+  /** The URI of the next connection; {@link #updateUri} changes it (a new stream list). */
+  private volatile URI uri;
   private volatile Channel channel;
   private volatile boolean open;
 
@@ -141,6 +143,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
     this.ownsGroup = ownsGroup;
     this.clock = clock;
     URI uri = config.uri();
+    this.uri = uri;
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
     boolean tls;
     switch (scheme) {
@@ -209,7 +212,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
         "ws",
         new WebSocketClientProtocolHandler(
             WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(config.uri())
+                .webSocketUri(uri)
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
                 .customHeaders(new DefaultHttpHeaders())
@@ -290,8 +293,47 @@ public final class ReconnectingWsClient implements AutoCloseable {
 
   // The query names the streams; it can be long but carries no secret. Userinfo would.
   private String safeUri() {
-    URI u = config.uri();
+    URI u = uri;
     return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "") + u.getRawPath();
+  }
+
+  /**
+   * Sets the URI every later connection uses (same scheme, host and port; a combined-stream URL
+   * with another stream list). The open connection is left alone: pair this with {@link #send} of
+   * the venue's SUBSCRIBE/UNSUBSCRIBE requests so the live connection and the next one agree.
+   */
+  public void updateUri(URI next) {
+    if (!java.util.Objects.equals(next.getScheme(), uri.getScheme())
+        || !java.util.Objects.equals(next.getHost(), uri.getHost())
+        || next.getPort() != uri.getPort()) {
+      throw new IllegalArgumentException("updateUri keeps scheme, host and port: " + next);
+    }
+    uri = next;
+  }
+
+  /**
+   * Sends a text frame on the open connection.
+   *
+   * @return false when no connection is open (the next one starts from {@link #updateUri}'s URI)
+   */
+  public boolean send(String text) {
+    Channel ch = channel;
+    if (!open || ch == null || !ch.isActive()) {
+      return false;
+    }
+    ch.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(text))
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                log.warn("sending a control frame failed: {}", f.cause().toString());
+              }
+            });
+    return true;
+  }
+
+  /** The URI the next connection will use. */
+  public URI uri() {
+    return uri;
   }
 
   /** True while a connection is open (handshake done). */

@@ -1,0 +1,166 @@
+package io.ticklake.ops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ticklake.ops.stack.StackConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./ticklake reload} on a running stack (broker, registry, S3, venue simulator and collector
+ * as child JVMs on free ports): a new symbol list reaches the running collector, which subscribes
+ * on its open connection without a restart; an invalid value is refused naming the key, and the
+ * stack runs on; a port change is named as needing a restart.
+ */
+@Tag("integration")
+class ReloadIT {
+  @TempDir static Path dir;
+  static Path dataDir;
+  static Path configFile;
+  static String base;
+
+  @BeforeAll
+  static void up() throws Exception {
+    dataDir = dir.resolve("data");
+    configFile = dir.resolve("ticklake.properties");
+    StringBuilder b = new StringBuilder();
+    for (String key :
+        List.of(
+            StackConfig.KAFKA_PORT_CONFIG,
+            StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
+            StackConfig.REGISTRY_PORT_CONFIG,
+            StackConfig.S3_PORT_CONFIG,
+            StackConfig.HTTP_PORT_CONFIG,
+            StackConfig.SIMULATOR_PORT_CONFIG)) {
+      b.append(key).append('=').append(freePort()).append('\n');
+    }
+    b.append("data.dir=").append(dataDir).append('\n');
+    // No Connect worker: this test is about the collector (an unused external URL starts none).
+    b.append("connect.url=http://127.0.0.1:").append(freePort()).append('\n');
+    b.append("lake.connector=false\n");
+    // The 12 s capture at a twentieth of its pace: frames flow for the whole test.
+    b.append("simulate=true\nsimulate.speed=0.05\nsymbols.poll.ms=200\n");
+    base = b.toString();
+    Files.writeString(configFile, base + "symbols=BTCUSDT\n");
+    assertThat(cli("up", "--detach")).isZero();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    cli("down");
+  }
+
+  @Test
+  void reloadChangesTheRunningCollectorsSymbolsWithoutARestart() throws Exception {
+    long collectorPid =
+        Long.parseLong(Files.readString(dataDir.resolve("run/collector.pid")).trim());
+    Path simLog = dataDir.resolve("logs/simulator.log");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.readString(simLog).contains("subscriber "));
+
+    Files.writeString(configFile, base + "symbols=BTCUSDT,ETHUSDT\n");
+    assertThat(cli("reload")).isZero();
+    assertThat(output("reload")).contains("reloaded: applied symbols");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.readString(simLog).contains("SUBSCRIBE [ethusdt@"));
+    assertThat(Files.readString(dataDir.resolve("logs/collector.log")))
+        .contains(
+            "symbols now [BTCUSDT, ETHUSDT] (added [ETHUSDT], removed []) on the open connection");
+    assertThat(Long.parseLong(Files.readString(dataDir.resolve("run/collector.pid")).trim()))
+        .as("the same collector process")
+        .isEqualTo(collectorPid);
+    assertThat(ProcessHandle.of(collectorPid).map(ProcessHandle::isAlive)).contains(true);
+    assertThat(Files.readString(dataDir.resolve("logs/collector.log")))
+        .as("one connection: no reconnect")
+        .contains("connection 1: open")
+        .doesNotContain("connection 2: ");
+
+    // An invalid value: refused with the key's name, nothing applied, the stack runs on.
+    Files.writeString(
+        configFile, base + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=hourly\n");
+    assertThat(cli("reload")).isEqualTo(2);
+    assertThat(output("reload")).contains("validate.interval.min must be a whole number");
+
+    // Settings that apply live, and a port that cannot change under a running broker.
+    Files.writeString(configFile, base + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=30\n");
+    assertThat(cli("status")).as("the stack ran on").isZero();
+    assertThat(cli("reload")).isZero();
+    assertThat(output("reload")).contains("applied validate.interval.min");
+    Files.writeString(
+        configFile,
+        base.replaceFirst("kafka.port=\\d+", "kafka.port=" + freePort())
+            + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=30\n");
+    assertThat(cli("reload")).isZero();
+    assertThat(output("reload"))
+        .contains("needs a restart (./ticklake down && ./ticklake up): kafka.port");
+    Files.writeString(configFile, base + "symbols=BTCUSDT,ETHUSDT\nvalidate.interval.min=30\n");
+  }
+
+  @Test
+  void doctorSaysWhatIsWrongAndHowToFixIt() throws Exception {
+    Files.deleteIfExists(dir.resolve("cli-doctor.out"));
+    assertThat(cli("doctor")).as("Connect is missing: a problem").isEqualTo(1);
+    String out = Files.readString(dir.resolve("cli-doctor.out"));
+    assertThat(out)
+        .containsPattern("OK +java")
+        .containsPattern("OK +data dir")
+        .containsPattern("OK +kafka ")
+        .containsPattern("OK +kafka topics +all \\d+ documented topics exist")
+        .containsPattern("OK +schema registry")
+        .containsPattern("OK +s3 ")
+        .containsPattern("OK +binance-usdm \\(simulator\\) rest")
+        .containsPattern("OK +binance-usdm \\(simulator\\) websocket")
+        .containsPattern("FAIL +kafka connect +no answer from http://127.0.0.1:\\d+")
+        .contains("fix: check connect.url and that the service runs")
+        .contains("doctor: 1 problem found");
+  }
+
+  private static String output(String command) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("cli-" + command + ".out"));
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  }
+
+  /** Runs {@code ticklake <args> --config FILE} in its own JVM, as the ./ticklake script does. */
+  static int cli(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Dticklake.component=ticklake");
+    cmd.add("-Dticklake.home=" + Path.of("").toAbsolutePath().getParent());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(TicklakeCli.class.getName());
+    cmd.addAll(List.of(args));
+    cmd.add("--config=" + configFile);
+    Path out = dir.resolve("cli-" + args[0] + ".out");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+            .start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("ticklake " + args[0] + " did not finish: " + Files.readString(out));
+    }
+    return p.exitValue();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
