@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Runs one of the connectors module's lake tools ({@code CompactMain}, {@code QaMain}) in a child
  * JVM on the Connect plugin's own lib/ directory, the exact code and dependencies the lake's
- * writer runs with. ops does not depend on the connectors module: its Parquet, Hadoop and DuckDB
+ * writer runs with. ops does not depend on the connectors module: its Parquet and Hadoop
  * jars would otherwise sit on the class path of every child of the local stack, the Connect worker
  * included, beside the same classes in its plugin path. The child only borrows SLF4J and logback
  * from this JVM (the plugin's lib/ leaves logging to the Connect runtime). S3 settings reach it
