@@ -61,6 +61,18 @@ public class CollectorConfig extends AbstractConfig {
   public static final int REST_WEIGHT_BUDGET_DEFAULT = BinanceRestSnapshotClient.WEIGHT_BUDGET_DEFAULT;
   private static final String REST_WEIGHT_BUDGET_DOC = "REST request weight allowed per minute; calls stop at 80% of it.";
 
+  public static final String OPS_HTTP_ADDRESS_CONFIG = "ops.http.address";
+  public static final String OPS_HTTP_ADDRESS_DEFAULT = "127.0.0.1";
+  private static final String OPS_HTTP_ADDRESS_DOC = "Address of the collector's /metrics and /status endpoint.";
+
+  public static final String OPS_HTTP_PORT_CONFIG = "ops.http.port";
+  public static final int OPS_HTTP_PORT_DEFAULT = 0;
+  private static final String OPS_HTTP_PORT_DOC = "Port of the /metrics and /status endpoint; 0 picks a free one; -1 serves none.";
+
+  public static final String OPS_HTTP_URL_FILE_CONFIG = "ops.http.url.file";
+  private static final String OPS_HTTP_URL_FILE_DOC =
+      "File the endpoint's base URL is written to, for the supervisor to find it; empty: none.";
+
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -73,7 +85,10 @@ public class CollectorConfig extends AbstractConfig {
           .define(WS_ROTATE_INTERVAL_MS_CONFIG, Type.LONG, WS_ROTATE_INTERVAL_MS_DEFAULT, Importance.LOW, WS_ROTATE_INTERVAL_MS_DOC)
           .define(WS_BACKOFF_MAX_MS_CONFIG, Type.LONG, WS_BACKOFF_MAX_MS_DEFAULT, Importance.LOW, WS_BACKOFF_MAX_MS_DOC)
           .define(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG, Type.LONG, BOOK_SNAPSHOT_INTERVAL_MS_DEFAULT, Importance.LOW, BOOK_SNAPSHOT_INTERVAL_MS_DOC)
-          .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC);
+          .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC)
+          .define(OPS_HTTP_ADDRESS_CONFIG, Type.STRING, OPS_HTTP_ADDRESS_DEFAULT, Importance.LOW, OPS_HTTP_ADDRESS_DOC)
+          .define(OPS_HTTP_PORT_CONFIG, Type.INT, OPS_HTTP_PORT_DEFAULT, ConfigDef.Range.between(-1, 65535), Importance.LOW, OPS_HTTP_PORT_DOC)
+          .define(OPS_HTTP_URL_FILE_CONFIG, Type.STRING, "", Importance.LOW, OPS_HTTP_URL_FILE_DOC);
 
   public CollectorConfig(Map<?, ?> originals) {
     super(CONFIG, originals, false);
@@ -125,6 +140,20 @@ public class CollectorConfig extends AbstractConfig {
 
   public int restWeightBudget() {
     return getInt(REST_WEIGHT_BUDGET_CONFIG);
+  }
+
+  public String opsHttpAddress() {
+    return getString(OPS_HTTP_ADDRESS_CONFIG);
+  }
+
+  public int opsHttpPort() {
+    return getInt(OPS_HTTP_PORT_CONFIG);
+  }
+
+  /** Where to write the endpoint's URL, or null. */
+  public java.nio.file.Path opsHttpUrlFile() {
+    String f = getString(OPS_HTTP_URL_FILE_CONFIG);
+    return f.isBlank() ? null : java.nio.file.Path.of(f);
   }
 
   /** Settings under {@code producer.}, prefix removed. */

@@ -1,6 +1,11 @@
 package io.ticklake.producers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ticklake.producers.binance.BinanceUsdmCollector;
+import io.ticklake.schema.ops.ComponentEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,14 +29,38 @@ public final class CollectorMain {
 
   public static void main(String[] args) throws Exception {
     CollectorConfig config = new CollectorConfig(properties(args));
-    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config, registry);
+    ComponentEndpoint endpoint =
+        config.opsHttpPort() < 0
+            ? null
+            : ComponentEndpoint.start(config.opsHttpAddress(), config.opsHttpPort(), config.opsHttpUrlFile(),
+                registry::scrape, () -> statusJson(running.metrics()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping collector: {}", running.metrics());
+      log.info("stopping collector (SIGTERM): closing the connection, then flushing the producers");
+      // close() stops the WebSocket first, so no frame arrives after the flush; the producers'
+      // close waits for every record in flight to be acknowledged (up to 10 s each).
       running.close();
+      CollectorMetrics m = running.metrics();
+      log.info("collector stopped: received {}, written {}, raw written {}, raw errors {}; {}",
+          m.received(), m.written(), m.rawProduced().get(), m.rawErrors().get(), m);
+      if (endpoint != null) {
+        endpoint.close();
+      }
       stopped.countDown();
     }, "collector-shutdown"));
     stopped.await();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static String statusJson(CollectorMetrics metrics) {
+    try {
+      return JSON.writeValueAsString(metrics.status());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static Properties properties(String[] args) throws IOException {

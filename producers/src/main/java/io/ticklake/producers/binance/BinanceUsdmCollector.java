@@ -1,5 +1,8 @@
 package io.ticklake.producers.binance;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ticklake.producers.CollectorConfig;
 import io.ticklake.producers.CollectorMetrics;
 import io.ticklake.producers.ParseException;
@@ -121,7 +124,15 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
 
   /** A running collector: producers, REST client and WebSocket client made from {@code config}. */
   public static Running run(CollectorConfig config) {
-    CollectorMetrics metrics = new CollectorMetrics(VENUE);
+    return run(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * A running collector whose counters, and its Kafka producers' own metrics, are registered with
+   * {@code registry}.
+   */
+  public static Running run(CollectorConfig config, MeterRegistry registry) {
+    CollectorMetrics metrics = new CollectorMetrics(VENUE, registry);
     Map<String, Object> common = new HashMap<>(config.producerOverrides());
     common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     common.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -137,12 +148,17 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     AvroWireSerializer<SpecificRecord> valueSerializer = new AvroWireSerializer<>();
     valueSerializer.configure(normConfig, false);
     Producer<String, SpecificRecord> norm = new KafkaProducer<>(normConfig, new StringSerializer(), valueSerializer);
+    // Kafka's own producer metrics (record-send-rate, request-latency, buffer use, ...), tagged by client id.
+    KafkaClientMetrics rawMetrics = new KafkaClientMetrics(raw);
+    rawMetrics.bindTo(registry);
+    KafkaClientMetrics normMetrics = new KafkaClientMetrics(norm);
+    normMetrics.bindTo(registry);
     BinanceRestSnapshotClient rest =
         new BinanceRestSnapshotClient(URI.create(config.restUrl()), BinanceRestSnapshotClient.DEPTH_LIMIT_DEFAULT,
             config.restWeightBudget(), new BinanceMessageParser(VENUE), Clock.systemUTC());
     BinanceUsdmCollector collector =
         new BinanceUsdmCollector(config.symbols(), config.channels(), raw, norm, rest::fetch, metrics,
-            Clock.systemUTC(), rest).start(config.bookSnapshotInterval());
+            Clock.systemUTC(), rest, rawMetrics, normMetrics).start(config.bookSnapshotInterval());
     URI uri = BinanceUsdmSubscriptions.combinedStreamUri(config.wsUrl(), config.symbols(), config.channels());
     ReconnectingWsClient ws =
         new ReconnectingWsClient(
@@ -169,7 +185,13 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
 
   @Override
   public void onOpen(long connectionId) {
+    metrics.connected();
     log.info("{}: connection {} open", VENUE, connectionId);
+  }
+
+  @Override
+  public void onConnectFailed(String reason) {
+    metrics.connectFailed(reason, clock.instant());
   }
 
   @Override
@@ -194,10 +216,13 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     }
     if (frame.record() instanceof Trade trade) {
       lastEventTime.put(frame.symbol(), trade.getEventTime());
+      metrics.latency(channel, trade.getEventTime(), receiveTime);
       send(Topics.TRADES, key, trade, channel, text, frame.stream(), receiveTime);
     } else if (frame.record() instanceof Quote quote) {
+      metrics.latency(channel, quote.getEventTime(), receiveTime);
       send(Topics.QUOTES, key, quote, channel, text, frame.stream(), receiveTime);
     } else if (frame.record() instanceof BookDelta diff) {
+      metrics.latency(channel, diff.getEventTime(), receiveTime);
       sync(frame.symbol()).onDiff(diff);
     }
   }
@@ -205,6 +230,7 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
   @Override
   public void onClose(String reason) {
     metrics.reconnects().incrementAndGet();
+    metrics.disconnected(reason, reason.startsWith("planned rotation"), clock.instant());
     Instant now = clock.instant();
     for (OrderBookSync sync : syncs.values()) {
       String symbol = sync.symbol();
