@@ -48,6 +48,13 @@ public final class StackConfig {
   public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
   public static final String SYMBOLS_CONFIG = "symbols";
   public static final String LAKE_CONNECTOR_CONFIG = "lake.connector";
+  public static final String HEALTH_CHECK_INTERVAL_CONFIG = "health.check.interval.ms";
+  public static final String HEALTH_DEGRADED_FAILURES_CONFIG = "health.degraded.failures";
+  public static final String HEALTH_DOWN_FAILURES_CONFIG = "health.down.failures";
+  public static final String HEALTH_WINDOW_CONFIG = "health.failure.window.minutes";
+  public static final String HEALTH_RECOVERY_SUCCESSES_CONFIG = "health.recovery.successes";
+  public static final String HEALTH_SUMMARY_INTERVAL_CONFIG = "health.summary.interval.seconds";
+  public static final String ALERT_WEBHOOK_URL_CONFIG = "alert.webhook.url";
 
   /** Every key with its default ({@code ""}: unset) and doc, in README order. */
   public static final Map<String, String[]> KEYS = new LinkedHashMap<>();
@@ -79,6 +86,13 @@ public final class StackConfig {
     key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.");
     key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.");
     key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.");
+    key(HEALTH_CHECK_INTERVAL_CONFIG, "5000", "How often each venue's collector is probed for health.");
+    key(HEALTH_DEGRADED_FAILURES_CONFIG, "3", "Failures within the window that make a venue DEGRADED.");
+    key(HEALTH_DOWN_FAILURES_CONFIG, "10", "Failures within the window that make a venue DOWN.");
+    key(HEALTH_WINDOW_CONFIG, "60", "The sliding window failures are counted in, minutes.");
+    key(HEALTH_RECOVERY_SUCCESSES_CONFIG, "3", "Consecutive successful probes that make a venue HEALTHY again.");
+    key(HEALTH_SUMMARY_INTERVAL_CONFIG, "30", "How often the per-venue health summary is logged.");
+    key(ALERT_WEBHOOK_URL_CONFIG, "", "Optional URL each alert is POSTed to as JSON.");
   }
 
   private static void key(String name, String def, String doc) {
@@ -161,6 +175,27 @@ public final class StackConfig {
     }
     if (intValue(READY_TIMEOUT_CONFIG) < 1) {
       throw new IllegalArgumentException(READY_TIMEOUT_CONFIG + " must be at least 1");
+    }
+    for (String k :
+        List.of(
+            HEALTH_CHECK_INTERVAL_CONFIG,
+            HEALTH_DEGRADED_FAILURES_CONFIG,
+            HEALTH_DOWN_FAILURES_CONFIG,
+            HEALTH_WINDOW_CONFIG,
+            HEALTH_RECOVERY_SUCCESSES_CONFIG,
+            HEALTH_SUMMARY_INTERVAL_CONFIG)) {
+      if (intValue(k) < 1) {
+        throw new IllegalArgumentException(k + " must be at least 1, got " + intValue(k));
+      }
+    }
+    if (intValue(HEALTH_DOWN_FAILURES_CONFIG) <= intValue(HEALTH_DEGRADED_FAILURES_CONFIG)) {
+      throw new IllegalArgumentException(
+          HEALTH_DOWN_FAILURES_CONFIG + " must be above " + HEALTH_DEGRADED_FAILURES_CONFIG + ", got "
+              + intValue(HEALTH_DOWN_FAILURES_CONFIG) + " <= " + intValue(HEALTH_DEGRADED_FAILURES_CONFIG));
+    }
+    String hook = values.get(ALERT_WEBHOOK_URL_CONFIG);
+    if (!hook.isEmpty() && !hook.startsWith("http://") && !hook.startsWith("https://")) {
+      throw new IllegalArgumentException(ALERT_WEBHOOK_URL_CONFIG + " must be an http(s) URL");
     }
     if (venues().isEmpty()) {
       throw new IllegalArgumentException(VENUES_CONFIG + " must name at least one venue");
@@ -245,6 +280,20 @@ public final class StackConfig {
     return out;
   }
 
+  /** The venue health thresholds. */
+  public io.ticklake.ops.health.HealthThresholds healthThresholds() {
+    return new io.ticklake.ops.health.HealthThresholds(
+        intValue(HEALTH_DEGRADED_FAILURES_CONFIG),
+        intValue(HEALTH_DOWN_FAILURES_CONFIG),
+        java.time.Duration.ofMinutes(intValue(HEALTH_WINDOW_CONFIG)),
+        intValue(HEALTH_RECOVERY_SUCCESSES_CONFIG));
+  }
+
+  /** A whole-number setting. */
+  public int intOf(String key) {
+    return intValue(key);
+  }
+
   public boolean flag(String key) {
     String v = values.get(key);
     if (!"true".equalsIgnoreCase(v) && !"false".equalsIgnoreCase(v)) {
@@ -257,6 +306,8 @@ public final class StackConfig {
   public Map<String, String> redacted() {
     Map<String, String> out = new LinkedHashMap<>(values);
     out.computeIfPresent(S3_SECRET_KEY_CONFIG, (k, v) -> v.isEmpty() ? v : "******");
+    // Webhook URLs usually carry a token.
+    out.computeIfPresent(ALERT_WEBHOOK_URL_CONFIG, (k, v) -> v.isEmpty() ? v : "******");
     return out;
   }
 }
