@@ -69,6 +69,17 @@ public class CollectorConfig extends AbstractConfig {
   public static final String SYMBOLS_POLL_MS_CONFIG = "symbols.poll.ms";
   public static final long SYMBOLS_POLL_MS_DEFAULT = 1000L;
   private static final String SYMBOLS_POLL_MS_DOC = "How often symbols.file is checked for a change.";
+  public static final String OPS_HTTP_ADDRESS_CONFIG = "ops.http.address";
+  public static final String OPS_HTTP_ADDRESS_DEFAULT = "127.0.0.1";
+  private static final String OPS_HTTP_ADDRESS_DOC = "Address of the collector's /metrics and /status endpoint.";
+
+  public static final String OPS_HTTP_PORT_CONFIG = "ops.http.port";
+  public static final int OPS_HTTP_PORT_DEFAULT = 0;
+  private static final String OPS_HTTP_PORT_DOC = "Port of the /metrics and /status endpoint; 0 picks a free one; -1 serves none.";
+
+  public static final String OPS_HTTP_URL_FILE_CONFIG = "ops.http.url.file";
+  private static final String OPS_HTTP_URL_FILE_DOC =
+      "File the endpoint's base URL is written to, for the supervisor to find it; empty: none.";
 
   private static final ConfigDef CONFIG =
       new ConfigDef()
@@ -84,7 +95,11 @@ public class CollectorConfig extends AbstractConfig {
           .define(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG, Type.LONG, BOOK_SNAPSHOT_INTERVAL_MS_DEFAULT, Importance.LOW, BOOK_SNAPSHOT_INTERVAL_MS_DOC)
           .define(SYMBOLS_FILE_CONFIG, Type.STRING, "", Importance.LOW, SYMBOLS_FILE_DOC)
           .define(SYMBOLS_POLL_MS_CONFIG, Type.LONG, SYMBOLS_POLL_MS_DEFAULT, ConfigDef.Range.atLeast(10), Importance.LOW, SYMBOLS_POLL_MS_DOC)
-          .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC);
+          
+          .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC)
+          .define(OPS_HTTP_ADDRESS_CONFIG, Type.STRING, OPS_HTTP_ADDRESS_DEFAULT, Importance.LOW, OPS_HTTP_ADDRESS_DOC)
+          .define(OPS_HTTP_PORT_CONFIG, Type.INT, OPS_HTTP_PORT_DEFAULT, ConfigDef.Range.between(-1, 65535), Importance.LOW, OPS_HTTP_PORT_DOC)
+          .define(OPS_HTTP_URL_FILE_CONFIG, Type.STRING, "", Importance.LOW, OPS_HTTP_URL_FILE_DOC);
 
   public CollectorConfig(Map<?, ?> originals) {
     super(CONFIG, originals, false);
@@ -146,6 +161,20 @@ public class CollectorConfig extends AbstractConfig {
 
   public Duration symbolsPoll() {
     return Duration.ofMillis(getLong(SYMBOLS_POLL_MS_CONFIG));
+  }
+
+  public String opsHttpAddress() {
+    return getString(OPS_HTTP_ADDRESS_CONFIG);
+  }
+
+  public int opsHttpPort() {
+    return getInt(OPS_HTTP_PORT_CONFIG);
+  }
+
+  /** Where to write the endpoint's URL, or null. */
+  public java.nio.file.Path opsHttpUrlFile() {
+    String f = getString(OPS_HTTP_URL_FILE_CONFIG);
+    return f.isBlank() ? null : java.nio.file.Path.of(f);
   }
 
   /** Settings under {@code producer.}, prefix removed. */

@@ -1,6 +1,11 @@
 package io.ticklake.producers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ticklake.producers.binance.BinanceUsdmCollector;
+import io.ticklake.schema.ops.ComponentEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -26,21 +31,33 @@ public final class CollectorMain {
     Collecting collecting = start(properties(args));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping collector: {}", collecting.running().metrics());
+      log.info("stopping collector (SIGTERM): closing the connection, then flushing the producers");
+      // close() stops the WebSocket first, so no frame arrives after the flush; the producers'
+      // close waits for every record in flight to be acknowledged (up to 10 s each).
       collecting.close();
+      CollectorMetrics m = collecting.running().metrics();
+      log.info("collector stopped: received {}, written {}, raw written {}, raw errors {}; {}",
+          m.received(), m.written(), m.rawProduced().get(), m.rawErrors().get(), m);
       stopped.countDown();
     }, "collector-shutdown"));
     stopped.await();
   }
 
-  /** A running collector and the watcher of its symbols file ({@code null} without one). */
-  public record Collecting(BinanceUsdmCollector.Running running, SymbolsFileWatcher watcher) implements AutoCloseable {
+  /**
+   * A running collector, the watcher of its symbols file ({@code null} without one) and its
+   * /metrics and /status endpoint ({@code null} when turned off).
+   */
+  public record Collecting(BinanceUsdmCollector.Running running, SymbolsFileWatcher watcher, ComponentEndpoint endpoint)
+      implements AutoCloseable {
     @Override
     public void close() {
       if (watcher != null) {
         watcher.close();
       }
       running.close();
+      if (endpoint != null) {
+        endpoint.close();
+      }
     }
   }
 
@@ -58,12 +75,28 @@ public final class CollectorMain {
       withFile.setProperty(CollectorConfig.SYMBOLS_CONFIG, String.join(",", SymbolsFileWatcher.read(symbolsFile)));
       config = new CollectorConfig(withFile);
     }
-    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config, registry);
+    ComponentEndpoint endpoint =
+        config.opsHttpPort() < 0
+            ? null
+            : ComponentEndpoint.start(config.opsHttpAddress(), config.opsHttpPort(), config.opsHttpUrlFile(),
+                registry::scrape, () -> statusJson(running.metrics()));
     SymbolsFileWatcher watcher =
         symbolsFile == null
             ? null
             : new SymbolsFileWatcher(symbolsFile, config.symbols(), running::applySymbols).start(config.symbolsPoll());
-    return new Collecting(running, watcher);
+    return new Collecting(running, watcher, endpoint);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static String statusJson(CollectorMetrics metrics) {
+    try {
+      return JSON.writeValueAsString(metrics.status());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static Properties properties(String[] args) throws IOException {

@@ -1,5 +1,14 @@
 package io.ticklake.producers;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,10 +16,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counters of one collector, per channel ({@code trade}, {@code aggTrade}, {@code bookTicker},
- * {@code depth}, {@code unknown} for frames that did not say), for ops to read and later export as
- * {@code producer.msg.received{venue,channel}} and friends. Lock-free; safe from any thread.
+ * {@code depth}, {@code unknown} for frames that did not say), plus the state of its connection.
+ * The counters are plain atomics (lock-free, safe from any thread); they are also registered with a
+ * Micrometer registry as {@code ticklake.producer.msg.received{venue,channel}} and friends, so the
+ * collector's {@code /metrics} exposes them without a second bookkeeping.
  */
 public final class CollectorMetrics {
+  /** Buckets of the receive-to-event latency histogram. */
+  static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)
+  };
 
   /** The counters of one channel. */
   public static final class Channel {
@@ -25,6 +42,37 @@ public final class CollectorMetrics {
     /** Gap events emitted. */
     public final AtomicLong gaps = new AtomicLong();
 
+    private final Timer latency;
+
+    Channel(MeterRegistry registry, Tags tags) {
+      FunctionCounter.builder("ticklake.producer.msg.received", received, AtomicLong::get)
+          .description("Frames received from the venue")
+          .tags(tags)
+          .register(registry);
+      FunctionCounter.builder("ticklake.producer.msg.written", produced, AtomicLong::get)
+          .description("Normalized records the broker acknowledged")
+          .tags(tags)
+          .register(registry);
+      FunctionCounter.builder("ticklake.producer.msg.errors", produceErrors, AtomicLong::get)
+          .description("Records the broker or the serializer refused")
+          .tags(tags)
+          .register(registry);
+      FunctionCounter.builder("ticklake.producer.dead.letters", deadLettered, AtomicLong::get)
+          .description("Frames sent to the dead-letter topic")
+          .tags(tags)
+          .register(registry);
+      FunctionCounter.builder("ticklake.producer.gaps", gaps, AtomicLong::get)
+          .description("Gap events emitted")
+          .tags(tags)
+          .register(registry);
+      latency =
+          Timer.builder("ticklake.producer.latency")
+              .description("Receive time minus the venue's event time of each record")
+              .tags(tags)
+              .serviceLevelObjectives(LATENCY_BUCKETS)
+              .register(registry);
+    }
+
     Map<String, Long> snapshot() {
       Map<String, Long> m = new TreeMap<>();
       m.put("received", received.get());
@@ -37,22 +85,74 @@ public final class CollectorMetrics {
   }
 
   private final String venue;
+  private final MeterRegistry registry;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong rawProduced = new AtomicLong();
   private final AtomicLong rawErrors = new AtomicLong();
+  private final AtomicLong connectFailures = new AtomicLong();
+  private final AtomicLong disconnects = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
+  private volatile boolean connected;
+  private volatile String lastFailure = "";
+  private volatile Instant lastFailureTime;
 
+  /** Counters registered with a private registry (tests, tools). */
   public CollectorMetrics(String venue) {
+    this(venue, new SimpleMeterRegistry());
+  }
+
+  /** Counters registered with {@code registry}, tagged {@code venue}. */
+  public CollectorMetrics(String venue, MeterRegistry registry) {
     this.venue = venue;
+    this.registry = registry;
+    Tags tags = Tags.of("venue", venue);
+    FunctionCounter.builder("ticklake.producer.ws.reconnects", reconnects, AtomicLong::get)
+        .description("Connections that dropped or were rotated, and were reopened")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder("ticklake.producer.ws.connect.failures", connectFailures, AtomicLong::get)
+        .description("Connection attempts that failed before the handshake completed")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder("ticklake.producer.ws.disconnects", disconnects, AtomicLong::get)
+        .description("Open connections that ended unplanned (drop, timeout, error)")
+        .tags(tags)
+        .register(registry);
+    Gauge.builder("ticklake.producer.ws.connected", this, m -> m.connected ? 1 : 0)
+        .description("1 while the venue connection is open")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder("ticklake.producer.raw.written", rawProduced, AtomicLong::get)
+        .description("Raw frames the broker acknowledged on the raw topic")
+        .tags(tags)
+        .register(registry);
+    FunctionCounter.builder("ticklake.producer.raw.errors", rawErrors, AtomicLong::get)
+        .description("Raw frames the broker refused")
+        .tags(tags)
+        .register(registry);
   }
 
   public String venue() {
     return venue;
   }
 
-  /** The counters of a channel, created on first use. */
+  /** The registry the counters are registered with. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The counters of a channel, created (and registered) on first use. */
   public Channel channel(String name) {
-    return channels.computeIfAbsent(name, n -> new Channel());
+    return channels.computeIfAbsent(
+        name, n -> new Channel(registry, Tags.of("venue", venue, "channel", n)));
+  }
+
+  /** Records the receive-to-event latency of one record of {@code channel}. */
+  public void latency(String channel, Instant eventTime, Instant receiveTime) {
+    if (eventTime != null && receiveTime != null) {
+      channel(channel).latency.record(Duration.between(eventTime, receiveTime));
+    }
   }
 
   /** Connections that dropped (or were rotated) and were reopened. */
@@ -70,6 +170,71 @@ public final class CollectorMetrics {
     return rawErrors;
   }
 
+  /** A connection is open. */
+  public void connected() {
+    connections.incrementAndGet();
+    connected = true;
+  }
+
+  /**
+   * The open connection ended. A planned rotation is not a failure; anything else (drop, idle
+   * timeout, error) is.
+   */
+  public void disconnected(String reason, boolean planned, Instant now) {
+    connected = false;
+    if (!planned) {
+      disconnects.incrementAndGet();
+      failure(reason, now);
+    }
+  }
+
+  /** A connection attempt failed before the handshake completed. */
+  public void connectFailed(String reason, Instant now) {
+    connected = false;
+    connectFailures.incrementAndGet();
+    failure(reason, now);
+  }
+
+  private void failure(String reason, Instant now) {
+    lastFailure = reason;
+    lastFailureTime = now;
+  }
+
+  public boolean isConnected() {
+    return connected;
+  }
+
+  /** Frames received on all channels. */
+  public long received() {
+    return channels.values().stream().mapToLong(c -> c.received.get()).sum();
+  }
+
+  /** Normalized records written (acknowledged) on all channels. */
+  public long written() {
+    return channels.values().stream().mapToLong(c -> c.produced.get()).sum();
+  }
+
+  /**
+   * What the supervisor reads for health: the connection, its failure counters (monotonic), the
+   * latest failure and the message counters.
+   */
+  public Map<String, Object> status() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("venue", venue);
+    m.put("connected", connected);
+    m.put("connections", connections.get());
+    m.put("connectFailures", connectFailures.get());
+    m.put("disconnects", disconnects.get());
+    m.put("reconnects", reconnects.get());
+    m.put("lastFailure", lastFailure);
+    m.put("lastFailureTime", lastFailureTime == null ? null : lastFailureTime.toString());
+    m.put("received", received());
+    m.put("written", written());
+    m.put("rawWritten", rawProduced.get());
+    m.put("channels", snapshot());
+    return m;
+  }
+
   /** A point-in-time copy: channel → counter → value. */
   public Map<String, Map<String, Long>> snapshot() {
     Map<String, Map<String, Long>> m = new TreeMap<>();
@@ -80,6 +245,8 @@ public final class CollectorMetrics {
   @Override
   public String toString() {
     return "CollectorMetrics{venue=" + venue + ", reconnects=" + reconnects.get() + ", rawProduced="
-        + rawProduced.get() + ", rawErrors=" + rawErrors.get() + ", channels=" + snapshot() + "}";
+        + rawProduced.get() + ", rawErrors=" + rawErrors.get() + ", connectFailures="
+        + connectFailures.get() + ", disconnects=" + disconnects.get() + ", channels=" + snapshot()
+        + "}";
   }
 }

@@ -3,6 +3,21 @@ package io.ticklake.ops.cli;
 import io.ticklake.ops.dq.DataQualityValidator;
 import io.ticklake.ops.stack.LocalStack;
 import io.ticklake.ops.stack.ReloadSignal;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ticklake.ops.health.AlertPublisher;
+import io.ticklake.ops.health.OpsMonitor;
+import io.ticklake.ops.logs.RingBufferAppender;
+import io.ticklake.ops.stack.LocalStack;
+import io.ticklake.schema.serde.AvroWireSerdeConfig;
+import io.ticklake.schema.serde.AvroWireSerializer;
+import java.net.URI;
+import java.time.Clock;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import io.ticklake.ops.stack.StackConfig;
 import io.ticklake.ops.stack.StackHttpServer;
 import io.ticklake.ops.stack.StatusReport;
@@ -43,6 +58,8 @@ import picocli.CommandLine.Option;
       ExportCommand.class,
       LogscanCommand.class,
       RetentionCommand.class,
+      TicklakeCli.Stop.class,
+      TicklakeCli.Start.class,
     })
 public final class TicklakeCli implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TicklakeCli.class);
@@ -246,6 +263,7 @@ public final class TicklakeCli implements Callable<Integer> {
       CountDownLatch stopped = new CountDownLatch(1);
       StackHttpServer[] http = new StackHttpServer[1];
       DataQualityValidator[] dq = new DataQualityValidator[1];
+      Ops[] ops = new Ops[1];
       Thread hook =
           new Thread(
               () -> {
@@ -255,6 +273,9 @@ public final class TicklakeCli implements Callable<Integer> {
                 }
                 if (http[0] != null) {
                   http[0].close();
+                }
+                if (ops[0] != null) {
+                  ops[0].close();
                 }
                 stack.close();
                 try {
@@ -268,12 +289,10 @@ public final class TicklakeCli implements Callable<Integer> {
               "ticklake-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
+        RingBufferAppender logs = RingBufferAppender.install(1000);
         stack.start();
-        http[0] =
-            new StackHttpServer(
-                config.get(StackConfig.HTTP_BIND_CONFIG),
-                config.port(StackConfig.HTTP_PORT_CONFIG),
-                stack::health);
+        ops[0] = Ops.start(config, stack);
+        http[0] = new StackHttpServer(config, stack::health, ops[0].monitor(), logs);
         new ReloadSignal(options::load, stack, config.dataDir()).install();
         dq[0] =
             new DataQualityValidator(
@@ -298,6 +317,79 @@ public final class TicklakeCli implements Callable<Integer> {
           System.exit(0); // the shutdown hook stops the stack and flushes
         }
       }
+      return 0;
+    }
+  }
+
+  /** Health monitoring and alerting of a running stack. */
+  record Ops(PrometheusMeterRegistry registry, AlertPublisher alerts, OpsMonitor monitor) implements AutoCloseable {
+    static Ops start(StackConfig config, LocalStack stack) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+      p.put(ProducerConfig.CLIENT_ID_CONFIG, "ticklake-alerts");
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      // An alert must not wait long for a broker that is away: it is logged (and webhooked) anyway.
+      p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5000);
+      p.put(AvroWireSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, config.registryUrl());
+      AvroWireSerializer<SpecificRecord> values = new AvroWireSerializer<>();
+      values.configure(p, false);
+      KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), values);
+      new KafkaClientMetrics(producer).bindTo(registry);
+      String hook = config.get(StackConfig.ALERT_WEBHOOK_URL_CONFIG);
+      AlertPublisher alerts = new AlertPublisher(producer, hook.isEmpty() ? null : URI.create(hook), registry);
+      stack.alerts(alerts);
+      stack.bindMetrics(registry);
+      OpsMonitor monitor =
+          new OpsMonitor(config, stack.venueSources(), registry, alerts, stack::componentStates, Clock.systemUTC())
+              .start();
+      return new Ops(registry, alerts, monitor);
+    }
+
+    @Override
+    public void close() {
+      monitor.close();
+      alerts.close();
+    }
+  }
+
+  @Command(
+      name = "stop",
+      description = "Stop one component and keep it stopped (the supervisor does not restart it) until ./ticklake start.")
+  static final class Stop implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+    @CommandLine.Parameters(paramLabel = "COMPONENT", description = "e.g. simulator, collector, connect")
+    String component;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      StackConfig config = options.load();
+      boolean stopped = LocalStack.hold(config.dataDir(), component);
+      spec.commandLine().getOut().printf("%s %s; it stays stopped until ./ticklake start %s%n",
+          component, stopped ? "stopped" : "was not running", component);
+      return 0;
+    }
+  }
+
+  @Command(name = "start", description = "Start a component held by ./ticklake stop again.")
+  static final class Start implements Callable<Integer> {
+    @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
+    @CommandLine.Parameters(paramLabel = "COMPONENT", description = "e.g. simulator")
+    String component;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      StackConfig config = options.load();
+      PrintWriter out = spec.commandLine().getOut();
+      boolean wasHeld = LocalStack.release(config.dataDir(), component);
+      if (runningSupervisor(config).isEmpty()) {
+        out.println("ticklake is not running; ./ticklake up starts every component");
+        return 1;
+      }
+      out.printf("%s%n", wasHeld ? component + " released; the supervisor starts it within a second" : component + " was not stopped");
       return 0;
     }
   }

@@ -40,6 +40,10 @@ public final class LocalStack implements AutoCloseable {
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  /** Crashes in a row after which a component is reported as failing (and still retried). */
+  static final int CRASH_ALERT_AFTER = 3;
+  /** A component that ran this long after a restart counts as stable: its crash count resets. */
+  static final Duration STABLE_AFTER = Duration.ofMinutes(2);
 
   private volatile StackConfig config;
   private final Path home;
@@ -47,6 +51,11 @@ public final class LocalStack implements AutoCloseable {
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
   private final Map<String, Integer> failures = new LinkedHashMap<>();
   private final Map<String, Instant> nextRestart = new LinkedHashMap<>();
+  private final Map<String, Instant> startedAt = new LinkedHashMap<>();
+  private final Map<String, Integer> restarts = new LinkedHashMap<>();
+  private final java.util.Set<String> held = new java.util.HashSet<>();
+  private final java.util.Set<String> reportedFailing = new java.util.HashSet<>();
+  private volatile io.ticklake.ops.health.AlertPublisher alerts;
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -104,6 +113,8 @@ public final class LocalStack implements AutoCloseable {
     Files.createDirectories(pluginPath());
     for (String name : COMPONENTS) {
       ManagedProcess.stopLeftover(dataDir, name, STOP_GRACE);
+      // up starts everything: an operator's hold from an earlier run does not carry over.
+      Files.deleteIfExists(ManagedProcess.holdFile(dataDir, name));
     }
     Duration timeout = Duration.ofSeconds(config.port(StackConfig.READY_TIMEOUT_CONFIG));
     List<ComponentSpec> specs = components();
@@ -138,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
       ManagedProcess p = new ManagedProcess(spec, dataDir);
       processes.put(spec.name(), p);
       p.start();
+      startedAt.put(spec.name(), Instant.now());
     }
     for (ComponentSpec spec : specs) {
       awaitReady(spec.name(), spec.probe(), timeout);
@@ -168,14 +180,44 @@ public final class LocalStack implements AutoCloseable {
     log.info("{} is ready", name);
   }
 
-  /** One pass of the watchdog: restart any child that died, with exponential backoff. */
+  /**
+   * One pass of the watchdog: restart any child that died, with exponential backoff (1 s doubling,
+   * at most 5 minutes), so a component that keeps failing is retried ever more slowly instead of
+   * in a tight loop; at its {@link #CRASH_ALERT_AFTER}th crash in a row it is reported (alert),
+   * and once it has run for {@link #STABLE_AFTER} it counts as recovered. A component an operator
+   * stopped ({@code ./ticklake stop NAME}) is left alone until {@code ./ticklake start NAME}.
+   */
   private synchronized void superviseOnce() {
     if (stopping) {
       return;
     }
     for (ManagedProcess p : processes.values()) {
       String name = p.spec().name();
+      if (Files.exists(ManagedProcess.holdFile(dataDir, name))) {
+        if (held.add(name)) {
+          log.info("{} is held by an operator: not restarting it until ./ticklake start {}", name, name);
+        }
+        nextRestart.remove(name);
+        continue;
+      }
+      if (held.remove(name) && !p.isAlive()) {
+        log.info("{} released by an operator: starting it", name);
+        failures.remove(name);
+        start(p);
+        continue;
+      }
       if (p.isAlive()) {
+        Instant since = startedAt.get(name);
+        if (failures.getOrDefault(name, 0) > 0
+            && since != null
+            && Duration.between(since, Instant.now()).compareTo(STABLE_AFTER) >= 0) {
+          log.info("{} has run for {}s since its restart: stable again", name, STABLE_AFTER.toSeconds());
+          failures.remove(name);
+          if (reportedFailing.remove(name)) {
+            componentAlert(name, io.ticklake.schema.v1.AlertSeverity.INFO, "FAILING", "RUNNING",
+                "running again", "up for " + STABLE_AFTER.toMinutes() + "m", Map.of());
+          }
+        }
         continue;
       }
       Instant due = nextRestart.get(name);
@@ -184,23 +226,109 @@ public final class LocalStack implements AutoCloseable {
         long backoffMs = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(n - 1, 16));
         due = Instant.now().plusMillis(backoffMs);
         nextRestart.put(name, due);
+        int code = p.exitCode().orElse(-1);
         log.warn(
             "{} exited with code {} (failure {}); restarting in {} ms; see {}",
             name,
-            p.exitCode().orElse(-1),
+            code,
             n,
             backoffMs,
             p.logFile());
+        if (n == CRASH_ALERT_AFTER && reportedFailing.add(name)) {
+          componentAlert(name, io.ticklake.schema.v1.AlertSeverity.CRITICAL, "RUNNING", "FAILING",
+              "exit code " + code, "crashes " + n + " in a row | next restart in " + backoffMs / 1000 + "s | log " + p.logFile(),
+              Map.of("crashes", Integer.toString(n), "exitCode", Integer.toString(code), "backoffMs", Long.toString(backoffMs)));
+        }
       }
       if (Instant.now().isAfter(due)) {
         nextRestart.remove(name);
-        try {
-          p.start();
-        } catch (IOException e) {
-          log.error("could not restart {}: {}", name, e.toString());
-        }
+        start(p);
       }
     }
+  }
+
+  private void start(ManagedProcess p) {
+    String name = p.spec().name();
+    try {
+      p.start();
+      startedAt.put(name, Instant.now());
+      restarts.merge(name, 1, Integer::sum);
+    } catch (IOException e) {
+      log.error("could not restart {}: {}", name, e.toString());
+    }
+  }
+
+  private void componentAlert(
+      String name,
+      io.ticklake.schema.v1.AlertSeverity severity,
+      String from,
+      String to,
+      String reason,
+      String figures,
+      Map<String, String> details) {
+    String message = "component " + name + ": " + from + " → " + to + " | " + figures + " | reason: " + reason;
+    io.ticklake.ops.health.AlertPublisher a = alerts;
+    if (a == null) {
+      log.warn("ALERT [{}] {}", severity, message);
+      return;
+    }
+    a.publish(io.ticklake.schema.v1.AlertKind.COMPONENT, severity, name, from, to, reason, message, details, Instant.now());
+  }
+
+  /** Registers {@code ticklake.component.up} and {@code ticklake.component.restarts} per component. */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    for (String name : processes.keySet()) {
+      io.micrometer.core.instrument.Gauge.builder("ticklake.component.up", this, s -> s.alive(name) ? 1 : 0)
+          .description("1 while the component's process runs")
+          .tag("component", name)
+          .register(registry);
+      io.micrometer.core.instrument.FunctionCounter.builder("ticklake.component.restarts", this, s -> s.restartCount(name))
+          .description("Restarts by the supervisor since up")
+          .tag("component", name)
+          .register(registry);
+    }
+  }
+
+  private boolean alive(String name) {
+    ManagedProcess p = processes.get(name);
+    return p != null && p.isAlive();
+  }
+
+  private synchronized int restartCount(String name) {
+    return restarts.getOrDefault(name, 0);
+  }
+
+  /** Where supervision alerts go (until set, they are only logged). */
+  public void alerts(io.ticklake.ops.health.AlertPublisher publisher) {
+    this.alerts = publisher;
+  }
+
+  /** The supervisor's view of every child process it started. */
+  public synchronized List<ComponentState> componentStates() {
+    List<ComponentState> out = new ArrayList<>();
+    for (ManagedProcess p : processes.values()) {
+      String name = p.spec().name();
+      out.add(
+          new ComponentState(
+              name,
+              p.pid(),
+              p.isAlive(),
+              Files.exists(ManagedProcess.holdFile(dataDir, name)),
+              restarts.getOrDefault(name, 0),
+              failures.getOrDefault(name, 0),
+              nextRestart.get(name)));
+    }
+    return out;
+  }
+
+  /** The venue each running collector collects, for health tracking. */
+  public List<io.ticklake.ops.health.OpsMonitor.VenueSource> venueSources() {
+    List<io.ticklake.ops.health.OpsMonitor.VenueSource> out = new ArrayList<>();
+    if (config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+      out.add(new io.ticklake.ops.health.OpsMonitor.VenueSource(
+          "collector", io.ticklake.producers.binance.BinanceUsdmCollector.VENUE));
+    }
+    return out;
   }
 
   /** Whether every embedded part answers its probe now; the reasons of those that do not. */
@@ -221,6 +349,32 @@ public final class LocalStack implements AutoCloseable {
     java.util.Collections.reverse(reversed);
     for (ManagedProcess p : reversed) {
       p.stop(STOP_GRACE);
+    }
+  }
+
+  /**
+   * Stops a component and keeps it stopped: the supervisor does not restart it until {@link
+   * #release}. For maintenance, and to take a venue (the simulator) away on purpose.
+   *
+   * @return whether a running process was stopped
+   */
+  public static boolean hold(Path dataDir, String name) throws IOException {
+    requireComponent(name);
+    Files.createDirectories(dataDir.resolve("run"));
+    // The hold first, then the stop: the watchdog never sees the process dead without the hold.
+    Files.writeString(ManagedProcess.holdFile(dataDir, name), Instant.now().toString());
+    return ManagedProcess.stopLeftover(dataDir, name, STOP_GRACE);
+  }
+
+  /** Lifts a {@link #hold}: the supervisor starts the component on its next pass (within 1 s). */
+  public static boolean release(Path dataDir, String name) throws IOException {
+    requireComponent(name);
+    return Files.deleteIfExists(ManagedProcess.holdFile(dataDir, name));
+  }
+
+  private static void requireComponent(String name) {
+    if (!COMPONENTS.contains(name)) {
+      throw new IllegalArgumentException("unknown component '" + name + "'; one of " + COMPONENTS);
     }
   }
 
@@ -426,6 +580,9 @@ public final class LocalStack implements AutoCloseable {
     Path file = dataDir.resolve("conf").resolve("collector.properties");
     configFiles.put(file, p);
     configFiles.put(symbolsFile(), symbolsProperties(symbols));
+    // Its /metrics and /status: a free port on the bind address, found through this file.
+    p.put("ops.http.address", config.bindAddress());
+    p.put("ops.http.url.file", dataDir.resolve("run").resolve("collector.http").toString());
     return new ComponentSpec(
         "collector",
         "io.ticklake.producers.CollectorMain",

@@ -38,6 +38,17 @@ public final class ManagedProcess {
     return dataDir.resolve("run").resolve(name + ".pid");
   }
 
+  /** While this file exists, the supervisor does not restart the component (operator hold). */
+  public static Path holdFile(Path dataDir, String name) {
+    return dataDir.resolve("run").resolve(name + ".hold");
+  }
+
+  /** The pid of the running child, or -1. */
+  public long pid() {
+    Process p = process;
+    return p != null && p.isAlive() ? p.pid() : -1;
+  }
+
   public ComponentSpec spec() {
     return spec;
   }
@@ -58,6 +69,8 @@ public final class ManagedProcess {
     cmd.addAll(spec.args());
     Files.createDirectories(logFile.getParent());
     Files.createDirectories(pidFile.getParent());
+    // The endpoint URL of an earlier run of this component is stale: the new one writes its own.
+    Files.deleteIfExists(pidFile.resolveSibling(spec.name() + ".http"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

@@ -53,6 +53,13 @@ public final class StackConfig {
   public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
   public static final String SYMBOLS_CONFIG = "symbols";
   public static final String LAKE_CONNECTOR_CONFIG = "lake.connector";
+  public static final String HEALTH_CHECK_INTERVAL_CONFIG = "health.check.interval.ms";
+  public static final String HEALTH_DEGRADED_FAILURES_CONFIG = "health.degraded.failures";
+  public static final String HEALTH_DOWN_FAILURES_CONFIG = "health.down.failures";
+  public static final String HEALTH_WINDOW_CONFIG = "health.failure.window.minutes";
+  public static final String HEALTH_RECOVERY_SUCCESSES_CONFIG = "health.recovery.successes";
+  public static final String HEALTH_SUMMARY_INTERVAL_CONFIG = "health.summary.interval.seconds";
+  public static final String ALERT_WEBHOOK_URL_CONFIG = "alert.webhook.url";
 
   public static final String HTTP_BIND_CONFIG = "http.bind";
   public static final String RUN_HOURS_CONFIG = "run.hours";
@@ -132,6 +139,13 @@ public final class StackConfig {
     key(DQ_COMPLETENESS_MIN_CONFIG, "0.999", "Completeness check: share of trade ids present.", doubleRange(0, 1), "DQ_COMPLETENESS_MIN");
     key(DQ_DUPLICATES_MAX_CONFIG, "0", "Duplicates check: repeated trade ids allowed per window.", intRange(0, Integer.MAX_VALUE), "DQ_DUPLICATES_MAX");
     key(DQ_REGIMES_MIN_CONFIG, "1", "Coverage check: regime scenes (of A_H, A_L, Q_H, Q_L) a window must show.", intRange(0, 4), "DQ_REGIMES_MIN");
+    key(HEALTH_CHECK_INTERVAL_CONFIG, "5000", "How often each venue's collector is probed for health, ms.", intRange(100, 3_600_000));
+    key(HEALTH_DEGRADED_FAILURES_CONFIG, "3", "Failures within the window that make a venue DEGRADED.", intRange(1, 1_000_000));
+    key(HEALTH_DOWN_FAILURES_CONFIG, "10", "Failures within the window that make a venue DOWN.", intRange(1, 1_000_000));
+    key(HEALTH_WINDOW_CONFIG, "60", "The sliding window failures are counted in, minutes.", intRange(1, 10_080));
+    key(HEALTH_RECOVERY_SUCCESSES_CONFIG, "3", "Consecutive successful probes that make a venue HEALTHY again.", intRange(1, 1_000_000));
+    key(HEALTH_SUMMARY_INTERVAL_CONFIG, "30", "How often the per-venue health summary is logged, seconds.", intRange(1, 86_400));
+    key(ALERT_WEBHOOK_URL_CONFIG, "", "Optional URL each alert is POSTed to as JSON (masked when printed).", urls("http", "https"));
   }
 
   /** Checks one value; returns {@code null} when it is acceptable, else the accepted form. */
@@ -340,10 +354,17 @@ public final class StackConfig {
               + protocol
               + "'. Set kafka.bootstrap.servers to use a secured external cluster");
     }
+    if (intValue(HEALTH_DOWN_FAILURES_CONFIG) <= intValue(HEALTH_DEGRADED_FAILURES_CONFIG)) {
+      throw new IllegalArgumentException(
+          HEALTH_DOWN_FAILURES_CONFIG + " must be above " + HEALTH_DEGRADED_FAILURES_CONFIG + ", got "
+              + intValue(HEALTH_DOWN_FAILURES_CONFIG) + " <= " + intValue(HEALTH_DEGRADED_FAILURES_CONFIG));
+    }
   }
 
   private static boolean isSecret(String key) {
     return key.equals(S3_SECRET_KEY_CONFIG)
+        // Webhook URLs usually carry a token.
+        || key.equals(ALERT_WEBHOOK_URL_CONFIG)
         || key.contains("password")
         || key.contains("jaas")
         || key.contains("secret");
@@ -474,6 +495,15 @@ public final class StackConfig {
 
   public List<String> venues() {
     return split(values.get(VENUES_CONFIG));
+  }
+
+  /** The venue health thresholds. */
+  public io.ticklake.ops.health.HealthThresholds healthThresholds() {
+    return new io.ticklake.ops.health.HealthThresholds(
+        intValue(HEALTH_DEGRADED_FAILURES_CONFIG),
+        intValue(HEALTH_DOWN_FAILURES_CONFIG),
+        java.time.Duration.ofMinutes(intValue(HEALTH_WINDOW_CONFIG)),
+        intValue(HEALTH_RECOVERY_SUCCESSES_CONFIG));
   }
 
   public boolean flag(String key) {

@@ -1,45 +1,208 @@
 package io.ticklake.ops.stack;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.ticklake.ops.health.DqReports;
+import io.ticklake.ops.health.HealthState;
+import io.ticklake.ops.health.OpsMonitor;
+import io.ticklake.ops.health.VenueHealth;
+import io.ticklake.ops.logs.RingBufferAppender;
+import io.ticklake.schema.ops.ComponentEndpoint;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * ticklake's own HTTP port. Serves {@code /health}: plain text, one line per part, 200 when every
- * part is ready and 503 otherwise. Binds to the configured address (localhost by default).
+ * ticklake's own HTTP port (8088 by default, bound to {@code bind.address}, localhost unless
+ * changed):
+ *
+ * <ul>
+ *   <li>{@code /} the status page (HTML, refreshes every 5 s);
+ *   <li>{@code /health} plain text, 200 when every part is ready and every venue HEALTHY, 503
+ *       otherwise;
+ *   <li>{@code /logs} the supervisor's recent log lines ({@code ?lines=N}), or the tail of a
+ *       component's log ({@code ?component=collector});
+ *   <li>{@code /dq} the newest data-quality report (JSON), 404 when there is none;
+ *   <li>{@code /metrics} Prometheus text: the supervisor's metrics and each child's, merged.
+ * </ul>
  */
 public final class StackHttpServer implements AutoCloseable {
-  private final HttpServer server;
+  private static final Logger log = LoggerFactory.getLogger(StackHttpServer.class);
+  private static final int MAX_LOG_LINES = 2000;
 
-  public StackHttpServer(String bindAddress, int port, Supplier<Map<String, String>> health)
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  /**
+   * @param config the settings (bind address, port, data directory)
+   * @param health each part's readiness ({@code "ready"} or why not)
+   * @param monitor venue health, statistics and metrics
+   * @param logs the supervisor's recent log lines
+   */
+  public StackHttpServer(
+      StackConfig config, Supplier<Map<String, String>> health, OpsMonitor monitor, RingBufferAppender logs)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
-    server.setExecutor(Executors.newFixedThreadPool(2));
-    server.createContext(
+    server =
+        HttpServer.create(
+            new InetSocketAddress(config.bindAddress(), config.port(StackConfig.HTTP_PORT_CONFIG)), 16);
+    executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "ticklake-http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    Path dataDir = config.dataDir();
+    context(
         "/health",
         ex -> {
           Map<String, String> h = health.get();
-          boolean ok = h.values().stream().allMatch("ready"::equals);
+          Map<String, HealthState> venues = monitor.venueStates();
+          boolean ok =
+              h.values().stream().allMatch("ready"::equals)
+                  && venues.values().stream().allMatch(HealthState.HEALTHY::equals);
           StringBuilder sb = new StringBuilder(ok ? "HEALTHY\n" : "UNHEALTHY\n");
           h.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
-          send(ex, ok ? 200 : 503, sb.toString());
+          venues.forEach(
+              (venue, state) -> {
+                VenueHealth vh = monitor.health(venue);
+                sb.append("venue ").append(venue).append(": ").append(state)
+                    .append(" (failures ").append(vh.failuresInWindow()).append('/')
+                    .append(vh.thresholds().downFailures()).append(" in ").append(vh.thresholds().windowText());
+                if (!vh.lastFailureReason().isEmpty()) {
+                  sb.append("; last: ").append(vh.lastFailureReason());
+                }
+                sb.append(")\n");
+              });
+          send(ex, ok ? 200 : 503, "text/plain; charset=utf-8", sb.toString());
+        });
+    context(
+        "/logs",
+        ex -> {
+          Map<String, String> q = query(ex.getRequestURI());
+          int lines = Math.min(MAX_LOG_LINES, parse(q.get("lines"), 200));
+          String component = q.get("component");
+          if (component == null || component.equals("ticklake")) {
+            send(ex, 200, "text/plain; charset=utf-8", String.join("", logs.last(lines)));
+            return;
+          }
+          if (!component.matches("[a-z0-9-]+")) {
+            send(ex, 400, "text/plain; charset=utf-8", "component must be a component name, e.g. collector\n");
+            return;
+          }
+          Path file = dataDir.resolve("logs").resolve(component + ".log");
+          if (!Files.isRegularFile(file)) {
+            send(ex, 404, "text/plain; charset=utf-8", "no log for component '" + component + "' in " + dataDir.resolve("logs") + "\n");
+            return;
+          }
+          send(ex, 200, "text/plain; charset=utf-8", tail(file, lines));
+        });
+    context(
+        "/dq",
+        ex -> {
+          Optional<Path> latest = DqReports.latest(dataDir);
+          if (latest.isEmpty()) {
+            send(ex, 404, "text/plain; charset=utf-8",
+                "no data-quality report yet: the validator writes one JSON report per run to "
+                    + dataDir.resolve("dq") + "/\n");
+            return;
+          }
+          String body = Files.readString(latest.get());
+          ex.getResponseHeaders().set("X-Report-File", latest.get().getFileName().toString());
+          send(ex, 200, "application/json", body);
+        });
+    context(
+        "/metrics", ex -> send(ex, 200, ComponentEndpoint.PROMETHEUS_TEXT, monitor.metricsText()));
+    context(
+        "/",
+        ex -> {
+          if (!ex.getRequestURI().getPath().equals("/")) {
+            send(ex, 404, "text/plain; charset=utf-8", "not found; try /, /health, /logs, /dq, /metrics\n");
+            return;
+          }
+          send(ex, 200, "text/html; charset=utf-8", StatusPage.render(config, health.get(), monitor));
         });
     server.start();
+    log.info("HTTP on {}: / (status), /health, /logs, /dq, /metrics", config.httpUrl());
+  }
+
+  private void context(String path, HttpHandler handler) {
+    server.createContext(
+        path,
+        ex -> {
+          try {
+            handler.handle(ex);
+          } catch (Exception e) {
+            log.warn("{} failed: {}", ex.getRequestURI(), e.toString(), e);
+            try {
+              send(ex, 500, "text/plain; charset=utf-8", "error: " + e + "\n");
+            } catch (IOException | RuntimeException ignored) {
+              // the response was already under way
+            }
+          } finally {
+            ex.close();
+          }
+        });
   }
 
   public int port() {
     return server.getAddress().getPort();
   }
 
-  private static void send(HttpExchange ex, int status, String body) throws IOException {
+  private static int parse(String v, int def) {
+    try {
+      return v == null ? def : Math.max(1, Integer.parseInt(v));
+    } catch (NumberFormatException e) {
+      return def;
+    }
+  }
+
+  static Map<String, String> query(URI uri) {
+    String q = uri.getRawQuery();
+    if (q == null || q.isEmpty()) {
+      return Map.of();
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String kv : q.split("&")) {
+      int eq = kv.indexOf('=');
+      String k = java.net.URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+      out.putIfAbsent(k, v);
+    }
+    return out;
+  }
+
+  /** The last {@code lines} lines of a file, reading at most the last 1 MiB. */
+  static String tail(Path file, int lines) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long len = f.length();
+      long from = Math.max(0, len - (1 << 20));
+      byte[] b = new byte[(int) (len - from)];
+      f.seek(from);
+      f.readFully(b);
+      List<String> all = Arrays.asList(new String(b, StandardCharsets.UTF_8).split("\n"));
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+    }
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.sendResponseHeaders(status, b.length);
     try (OutputStream os = ex.getResponseBody()) {
       os.write(b);
@@ -49,5 +212,6 @@ public final class StackHttpServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -168,4 +168,21 @@ class StackConfigTest {
     StackConfig c = StackConfig.load(null, Map.of(), Map.of());
     assertThat(c.get(StackConfig.HTTP_BIND_CONFIG)).isEqualTo("127.0.0.1");
   }
+
+  @Test
+  void healthThresholdsAreConfigurableAndInvalidOnesNameTheKey() throws Exception {
+    StackConfig c =
+        StackConfig.load(null, Map.of("TICKLAKE_HEALTH_DOWN_FAILURES", "5"), Map.of("health.failure.window.minutes", "15"));
+    assertThat(c.healthThresholds().downFailures()).isEqualTo(5);
+    assertThat(c.healthThresholds().windowText()).isEqualTo("15m");
+    assertThat(c.healthThresholds().degradedFailures()).isEqualTo(3);
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("health.down.failures", "3")))
+        .hasMessageContaining("health.down.failures must be above health.degraded.failures");
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("health.check.interval.ms", "0")))
+        .hasMessageContaining("health.check.interval.ms");
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("alert.webhook.url", "ftp://x")))
+        .hasMessageContaining("alert.webhook.url");
+    assertThat(StackConfig.load(null, Map.of(), Map.of("alert.webhook.url", "https://hooks.example/T0k3n")).redacted())
+        .containsEntry("alert.webhook.url", "******");
+  }
 }

@@ -1,5 +1,8 @@
 package io.ticklake.producers.binance;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.ticklake.producers.CollectorConfig;
 import io.ticklake.producers.CollectorMetrics;
 import io.ticklake.producers.ParseException;
@@ -121,10 +124,18 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
 
   /** A running collector: producers, REST client and WebSocket client made from {@code config}. */
   public static Running run(CollectorConfig config) {
+    return run(config, new SimpleMeterRegistry());
+  }
+
+  /**
+   * A running collector whose counters, and its Kafka producers' own metrics, are registered with
+   * {@code registry}.
+   */
+  public static Running run(CollectorConfig config, MeterRegistry registry) {
     BinanceRestSnapshotClient rest =
         new BinanceRestSnapshotClient(URI.create(config.restUrl()), BinanceRestSnapshotClient.DEPTH_LIMIT_DEFAULT,
             config.restWeightBudget(), new BinanceMessageParser(VENUE), Clock.systemUTC());
-    BinanceUsdmCollector collector = create(config, rest::fetch, Clock.systemUTC(), rest);
+    BinanceUsdmCollector collector = create(config, rest::fetch, Clock.systemUTC(), registry, rest);
     URI uri = BinanceUsdmSubscriptions.combinedStreamUri(config.wsUrl(), config.symbols(), config.channels());
     ReconnectingWsClient ws =
         new ReconnectingWsClient(
@@ -145,7 +156,13 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
    */
   public static BinanceUsdmCollector create(
       CollectorConfig config, SnapshotSource snapshots, Clock clock, AutoCloseable... owned) {
-    CollectorMetrics metrics = new CollectorMetrics(VENUE);
+    return create(config, snapshots, clock, new SimpleMeterRegistry(), owned);
+  }
+
+  /** As {@link #create(CollectorConfig, SnapshotSource, Clock, AutoCloseable...)}, its metrics registered with {@code registry}. */
+  public static BinanceUsdmCollector create(
+      CollectorConfig config, SnapshotSource snapshots, Clock clock, MeterRegistry registry, AutoCloseable... owned) {
+    CollectorMetrics metrics = new CollectorMetrics(VENUE, registry);
     Map<String, Object> common = new HashMap<>(config.producerOverrides());
     common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     common.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -161,7 +178,15 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     AvroWireSerializer<SpecificRecord> valueSerializer = new AvroWireSerializer<>();
     valueSerializer.configure(normConfig, false);
     Producer<String, SpecificRecord> norm = new KafkaProducer<>(normConfig, new StringSerializer(), valueSerializer);
-    return new BinanceUsdmCollector(config.symbols(), config.channels(), raw, norm, snapshots, metrics, clock, owned)
+    // Kafka's own producer metrics (record-send-rate, request-latency, buffer use, ...), tagged by client id.
+    KafkaClientMetrics rawMetrics = new KafkaClientMetrics(raw);
+    rawMetrics.bindTo(registry);
+    KafkaClientMetrics normMetrics = new KafkaClientMetrics(norm);
+    normMetrics.bindTo(registry);
+    AutoCloseable[] closed = java.util.Arrays.copyOf(owned, owned.length + 2);
+    closed[owned.length] = rawMetrics;
+    closed[owned.length + 1] = normMetrics;
+    return new BinanceUsdmCollector(config.symbols(), config.channels(), raw, norm, snapshots, metrics, clock, closed)
         .start(config.bookSnapshotInterval());
   }
 
@@ -247,7 +272,13 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
 
   @Override
   public void onOpen(long connectionId) {
+    metrics.connected();
     log.info("{}: connection {} open", VENUE, connectionId);
+  }
+
+  @Override
+  public void onConnectFailed(String reason) {
+    metrics.connectFailed(reason, clock.instant());
   }
 
   @Override
@@ -272,10 +303,13 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     }
     if (frame.record() instanceof Trade trade) {
       lastEventTime.put(frame.symbol(), trade.getEventTime());
+      metrics.latency(channel, trade.getEventTime(), receiveTime);
       send(Topics.TRADES, key, trade, channel, text, frame.stream(), receiveTime);
     } else if (frame.record() instanceof Quote quote) {
+      metrics.latency(channel, quote.getEventTime(), receiveTime);
       send(Topics.QUOTES, key, quote, channel, text, frame.stream(), receiveTime);
     } else if (frame.record() instanceof BookDelta diff) {
+      metrics.latency(channel, diff.getEventTime(), receiveTime);
       OrderBookSync sync = syncs.get(frame.symbol());
       if (sync != null) {
         sync.onDiff(diff);
@@ -290,6 +324,7 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
   @Override
   public void onClose(String reason) {
     metrics.reconnects().incrementAndGet();
+    metrics.disconnected(reason, reason.startsWith("planned rotation"), clock.instant());
     Instant now = clock.instant();
     for (OrderBookSync sync : syncs.values()) {
       String symbol = sync.symbol();

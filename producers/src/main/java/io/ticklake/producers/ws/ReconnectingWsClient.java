@@ -197,6 +197,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
               log.warn("connection {}: connect to {}:{} failed ({} failures in a row so far): {}; retrying in {} ms",
                   id, host, port, failures, f.cause().toString(), delay.toMillis());
             }
+            listener.onConnectFailed("connect failed: " + f.cause().toString());
             schedule(delay);
           }
         });
@@ -267,6 +268,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
           log.warn("connection {}: handshake with {} failed ({}, {} failures in a row); retrying in {} ms",
               connectionId, safeUri(), reason, failures, delay.toMillis());
         }
+        listener.onConnectFailed("handshake failed: " + reason);
       }
       schedule(delay);
     }

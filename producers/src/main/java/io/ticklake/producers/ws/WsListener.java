@@ -19,4 +19,11 @@ public interface WsListener {
    * connection is attempted unless the client was closed.
    */
   void onClose(String reason);
+
+  /**
+   * A connection attempt failed before the handshake completed (refused, timed out, TLS or HTTP
+   * error); a new attempt follows after the backoff. Every failed attempt is reported, so health
+   * tracking can count them; the client itself logs only the first of a series.
+   */
+  default void onConnectFailed(String reason) {}
 }
