@@ -297,6 +297,7 @@ public final class TicklakeCli implements Callable<Integer> {
         dq[0] =
             new DataQualityValidator(
                     stack::config, stack::collectedSymbols, config.dataDir(), java.time.Clock.systemUTC())
+                .alerts(ops[0].alerts())
                 .start();
       } catch (Exception e) {
         log.error("start-up failed: {}", e.getMessage());

@@ -1,5 +1,9 @@
 package io.ticklake.ops.dq;
 
+import io.ticklake.ops.health.AlertPublisher;
+import io.ticklake.schema.v1.AlertKind;
+import io.ticklake.schema.v1.AlertSeverity;
+
 import io.ticklake.ops.stack.StackConfig;
 import io.ticklake.schema.serde.AvroWireDeserializer;
 import io.ticklake.schema.serde.AvroWireSerializer;
@@ -75,6 +79,8 @@ public final class DataQualityValidator implements AutoCloseable {
    * @param expected the symbols being collected, as {@code venue:symbol}
    * @param dataDir the stack's data directory (reports go to {@code dq/} under it)
    */
+  private volatile AlertPublisher alerts;
+
   public DataQualityValidator(Supplier<StackConfig> config, Supplier<Set<String>> expected, Path dataDir, Clock clock) {
     this.config = config;
     this.expected = expected;
@@ -269,15 +275,37 @@ public final class DataQualityValidator implements AutoCloseable {
     if (report.failed() && streak >= tolerance && !alerted) {
       alerted = true;
       alerting = true;
-      // No alerts schema exists yet: the alert is this log line, with its JSON.
-      log.error("ALERT [CRITICAL] dq: {} consecutive failed validations (tolerance {}) | {} | report {} | {}",
-          streak, tolerance, report.failures(), dqDir.resolve("report-" + FILE_TIME.format(report.windowEnd()) + ".json"),
-          "{\"source\":\"dq\",\"severity\":\"CRITICAL\",\"consecutiveFailures\":" + streak + ",\"runId\":\"" + report.runId() + "\"}");
+      Path file = dqDir.resolve("report-" + FILE_TIME.format(report.windowEnd()) + ".json");
+      String message = "dq: " + streak + " consecutive failed validations (tolerance " + tolerance + ") | "
+          + report.failures() + " | report " + file;
+      publish(AlertSeverity.CRITICAL, "PASSING", "FAILING", String.valueOf(report.failures()), message,
+          Map.of("consecutiveFailures", Integer.toString(streak), "tolerance", Integer.toString(tolerance),
+              "runId", report.runId(), "report", file.toString()));
     } else if (!report.failed() && alerted) {
       alerted = false;
       alerting = false;
-      log.warn("ALERT [INFO] dq: validation passes again (run {})", report.runId());
+      publish(AlertSeverity.INFO, "FAILING", "PASSING", "validation passes",
+          "dq: validation passes again (run " + report.runId() + ")", Map.of("runId", report.runId()));
     }
+  }
+
+  /** To the alerts topic (and webhook) when an {@link AlertPublisher} is set, else to the log only. */
+  private void publish(AlertSeverity severity, String from, String to, String reason, String message,
+      Map<String, String> details) {
+    AlertPublisher publisher = alerts;
+    if (publisher != null) {
+      publisher.publish(AlertKind.DATA_QUALITY, severity, "dq", from, to, reason, message, details, clock.instant());
+    } else if (severity == AlertSeverity.CRITICAL) {
+      log.error("ALERT [{}] {}", severity, message);
+    } else {
+      log.warn("ALERT [{}] {}", severity, message);
+    }
+  }
+
+  /** Where alerts go besides the log: the alerts topic and the webhook. */
+  public DataQualityValidator alerts(AlertPublisher publisher) {
+    this.alerts = publisher;
+    return this;
   }
 
   @Override
