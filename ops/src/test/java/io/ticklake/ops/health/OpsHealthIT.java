@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -224,10 +225,30 @@ class OpsHealthIT {
   }
 
   /**
-   * Debian's chromium (or Chrome). Not found is a failure, not a skip: CI must install it ({@code
-   * apt-get install -y chromium}) or point {@code CHROMIUM} at a binary.
+   * Debian's chromium (or Chrome). Not found is a failure, never a skip. On a fresh Debian machine
+   * (CI) the test installs Debian's package itself, so {@code mvn -B verify} needs no manual step:
+   * as root, or through password-less sudo, {@code apt-get install -y chromium} (after {@code
+   * apt-get update} when the package lists are missing). {@code CHROMIUM} may point at a binary.
    */
-  static String chromium() {
+  static synchronized String chromium() throws Exception {
+    Optional<String> found = findChromium();
+    if (found.isEmpty() && Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+      List<String> sudo = "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
+      List<String> install = new ArrayList<>(sudo);
+      install.addAll(List.of("apt-get", "install", "-y", "--no-install-recommends", "chromium"));
+      List<String> update = new ArrayList<>(sudo);
+      update.addAll(List.of("apt-get", "update"));
+      if (apt(install) != 0 && apt(update) == 0) {
+        apt(install);
+      }
+      found = findChromium();
+    }
+    return found.orElseThrow(() -> new AssertionError(
+        "headless Chromium is needed to render the status page and installing Debian's package failed"
+            + " (see target/apt-chromium.log): run apt-get install -y chromium, or set CHROMIUM to its path"));
+  }
+
+  private static Optional<String> findChromium() {
     List<String> candidates = new ArrayList<>();
     String env = System.getenv("CHROMIUM");
     if (env != null && !env.isBlank()) {
@@ -238,12 +259,19 @@ class OpsHealthIT {
         candidates.add(dir + File.separator + name);
       }
     }
-    return candidates.stream()
-        .filter(c -> Files.isExecutable(Path.of(c)))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(
-            "headless Chromium is needed to render the status page: install Debian's package "
-                + "(apt-get install -y chromium) or set CHROMIUM to its path"));
+    return candidates.stream().filter(c -> Files.isExecutable(Path.of(c))).findFirst();
+  }
+
+  private static int apt(List<String> cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "apt-chromium.log").toFile()));
+    pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
+    Process p = pb.start();
+    if (!p.waitFor(15, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
   }
 
   private static String run(List<String> cmd) throws Exception {
