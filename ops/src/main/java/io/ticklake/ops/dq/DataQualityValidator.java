@@ -80,6 +80,7 @@ public final class DataQualityValidator implements AutoCloseable {
    * @param dataDir the stack's data directory (reports go to {@code dq/} under it)
    */
   private volatile AlertPublisher alerts;
+  private Map<TopicPartition, Long> requestedEnds;
 
   public DataQualityValidator(Supplier<StackConfig> config, Supplier<Set<String>> expected, Path dataDir, Clock clock) {
     this.config = config;
@@ -96,7 +97,10 @@ public final class DataQualityValidator implements AutoCloseable {
     return this;
   }
 
-  /** Closes the current window at the next poll instead of waiting for the interval. */
+  /**
+   * Closes the current window, without waiting for the interval, as soon as every record that had
+   * arrived on the tailed topics when this was called has been read.
+   */
   public void requestRun() {
     runRequested = true;
   }
@@ -157,8 +161,15 @@ public final class DataQualityValidator implements AutoCloseable {
         }
         int minutes = config.get().intValueOf(StackConfig.VALIDATE_INTERVAL_MIN_CONFIG);
         boolean due = minutes > 0 && !clock.instant().isBefore(window.start().plus(Duration.ofMinutes(minutes)));
-        if (due || runRequested) {
+        if (runRequested && requestedEnds == null) {
+          // A requested run judges everything that had arrived when it was asked for.
           runRequested = false;
+          requestedEnds = kc.endOffsets(tps);
+        }
+        boolean requestedReached =
+            requestedEnds != null && requestedEnds.entrySet().stream().allMatch(e -> kc.position(e.getKey()) >= e.getValue());
+        if (due || requestedReached) {
+          requestedEnds = null;
           runOnce();
         }
       }
