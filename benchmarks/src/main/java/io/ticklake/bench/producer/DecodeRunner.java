@@ -45,8 +45,8 @@ public final class DecodeRunner {
   private DecodeRunner() {}
 
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    print(run(rounds, 5, 10, 2));
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    print(run(rounds, 3, 5, 2));
   }
 
   static void print(Report r) {

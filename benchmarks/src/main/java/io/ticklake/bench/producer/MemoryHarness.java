@@ -63,7 +63,7 @@ public final class MemoryHarness {
 
   public static void main(String[] args) throws Exception {
     long venueSeconds = 3600;
-    int sampleSeconds = 10;
+    int sampleSeconds = 5;
     String heap = "256m";
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {

@@ -15,7 +15,7 @@ public final class ProducerBenchmarks {
 
   public static void main(String[] args) throws Exception {
     boolean quick = false;
-    int rounds = 3;
+    int rounds = 5;
     int ingestFrames = 200_000;
     long venueSeconds = 3600;
     for (int i = 0; i < args.length; i++) {
@@ -29,10 +29,10 @@ public final class ProducerBenchmarks {
       }
     }
     Path work = Files.createTempDirectory("ticklake-bench-");
-    DecodeRunner.Report decode = quick ? DecodeRunner.run(1, 1, 2, 1) : DecodeRunner.run(rounds, 5, 10, 2);
+    DecodeRunner.Report decode = quick ? DecodeRunner.run(1, 1, 2, 1) : DecodeRunner.run(rounds, 3, 5, 2);
     IngestHarness.Report ingest = IngestHarness.run(quick ? 20_000 : ingestFrames, quick ? 1 : rounds, work);
     MemoryHarness.Report memory = MemoryHarness.run(Duration.ofSeconds(quick ? 60 : venueSeconds),
-        Duration.ofSeconds(quick ? 2 : 10), "256m", work);
+        Duration.ofSeconds(quick ? 2 : 5), "256m", work);
     System.out.println();
     DecodeRunner.print(decode);
     IngestHarness.print(ingest);

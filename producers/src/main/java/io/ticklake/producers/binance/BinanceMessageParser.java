@@ -20,11 +20,13 @@ import java.util.List;
 /**
  * Turns Binance USD-M futures WebSocket frames ({@code aggTrade}, {@code trade}, {@code bookTicker},
  * {@code depthUpdate}, combined-stream wrapped or bare) and REST depth snapshots into the
- * normalized Avro model. Pure: no I/O, no Netty, no shared mutable state, safe from any thread.
+ * normalized Avro model. Pure: no I/O, no Netty; safe from any thread (the only shared state is a
+ * cache of immutable strings).
  *
  * <p>Uses Jackson's streaming parser rather than a tree: a depth frame can carry hundreds of levels
- * and this runs once per frame on the network thread. Decimals go straight from the venue's string
- * to scale 18 ({@link Decimals#of(String)}), never through a {@code double}.
+ * and this runs once per frame on the network thread. Decimals go straight from the parser's
+ * buffer to scale 18 ({@link Decimals#of(char[], int, int)}), never through a {@code double} or a
+ * {@code String}; stream, symbol and event names are shared instances, not one per frame.
  */
 public final class BinanceMessageParser {
   /** Venue id of Binance USD-M futures. */
@@ -55,6 +57,19 @@ public final class BinanceMessageParser {
    * @throws ParseException when the frame is not JSON, misses a field, or violates the model
    */
   public ParsedFrame parse(String text, Instant receiveTime) throws ParseException {
+    Fields fast = BinanceFrameScanner.scan(text);
+    if (fast != null) {
+      try {
+        return frame(fast, receiveTime);
+      } catch (ParseException e) {
+        // A well-formed frame the model refuses: the general path below words the error.
+      }
+    }
+    return parseGeneral(text, receiveTime);
+  }
+
+  /** {@link #parse} on Jackson's streaming parser alone: every frame, well-formed or not. */
+  ParsedFrame parseGeneral(String text, Instant receiveTime) throws ParseException {
     Fields f = new Fields();
     try (JsonParser p = JSON.createParser(text)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -64,7 +79,7 @@ public final class BinanceMessageParser {
         String name = p.currentName();
         JsonToken t = p.nextToken();
         switch (name) {
-          case "stream" -> f.stream = text(p, name, f);
+          case "stream" -> f.stream = cachedText(p, name, f);
           case "data" -> {
             if (t != JsonToken.START_OBJECT) {
               throw fail("'data' is not an object", f);
@@ -96,6 +111,10 @@ public final class BinanceMessageParser {
           ParseException.STAGE_PARSE,
           e);
     }
+    return frame(f, receiveTime);
+  }
+
+  private ParsedFrame frame(Fields f, Instant receiveTime) throws ParseException {
     if (f.event == null) {
       if (f.control) {
         return new ParsedFrame(f.stream, "control", null, null);
@@ -181,8 +200,9 @@ public final class BinanceMessageParser {
       market = "MARKET".equals(executionType);
       tradeId = require(f.tradeId, "t", f);
     }
-    BigDecimal price = positive(decimal(require(f.price, "p", f), "p", f), "p", f);
-    BigDecimal size = positive(decimal(require(f.quantity, "q", f), "q", f), "q", f);
+    raiseDecimalError(f);
+    BigDecimal price = positive(require(f.price, "p", f), "p", f);
+    BigDecimal size = positive(require(f.quantity, "q", f), "q", f);
     boolean buyerIsMaker = require(f.buyerIsMaker, "m", f);
     return Trade.newBuilder()
         .setVenue(venue)
@@ -203,14 +223,15 @@ public final class BinanceMessageParser {
   }
 
   private Quote quote(Fields f, Instant receiveTime) throws ParseException {
+    raiseDecimalError(f);
     return Quote.newBuilder()
         .setVenue(venue)
         .setSymbol(f.symbol())
         .setUpdateId(f.finalUpdateId)
-        .setBidPrice(nonNegative(decimal(require(f.bStr, "b", f), "b", f), "b", f))
-        .setBidSize(nonNegative(decimal(require(f.bigB, "B", f), "B", f), "B", f))
-        .setAskPrice(nonNegative(decimal(require(f.aStr, "a", f), "a", f), "a", f))
-        .setAskSize(nonNegative(decimal(require(f.bigA, "A", f), "A", f), "A", f))
+        .setBidPrice(nonNegative(require(f.bidPrice, "b", f), "b", f))
+        .setBidSize(nonNegative(require(f.bidSize, "B", f), "B", f))
+        .setAskPrice(nonNegative(require(f.askPrice, "a", f), "a", f))
+        .setAskSize(nonNegative(require(f.askSize, "A", f), "A", f))
         .setEventTime(millis(require(f.eventTime, "E", f)))
         .setTransactTime(f.transactTime == null ? null : millis(f.transactTime))
         .setReceiveTime(receiveTime)
@@ -240,14 +261,14 @@ public final class BinanceMessageParser {
   private static void readDataField(JsonParser p, String name, Fields f) throws IOException, ParseException {
     JsonToken t = p.currentToken();
     switch (name) {
-      case "e" -> f.event = text(p, name, f);
+      case "e" -> f.event = cachedText(p, name, f);
       case "E" -> f.eventTime = number(p, name, f);
       case "T" -> f.transactTime = number(p, name, f);
-      case "s" -> f.symbol = text(p, name, f);
+      case "s" -> f.symbol = cachedText(p, name, f);
       case "t" -> f.tradeId = number(p, name, f);
-      case "p" -> f.price = text(p, name, f);
-      case "q" -> f.quantity = text(p, name, f);
-      case "X" -> f.executionType = text(p, name, f);
+      case "p" -> f.price = decimalField(p, name, f);
+      case "q" -> f.quantity = decimalField(p, name, f);
+      case "X" -> f.executionType = cachedText(p, name, f);
       case "m" -> {
         if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
           throw fail("field 'm' is not a boolean", f);
@@ -259,8 +280,8 @@ public final class BinanceMessageParser {
       case "U" -> f.firstUpdateId = number(p, name, f);
       case "u" -> f.finalUpdateId = number(p, name, f);
       case "pu" -> f.prevFinalUpdateId = number(p, name, f);
-      case "B" -> f.bigB = text(p, name, f);
-      case "A" -> f.bigA = text(p, name, f);
+      case "B" -> f.bidSize = decimalField(p, name, f);
+      case "A" -> f.askSize = decimalField(p, name, f);
       // "a" and "b" mean different things per event: aggTrade id (number), bookTicker best
       // price (string), depth levels (array). The token type tells which.
       case "a" -> {
@@ -269,14 +290,14 @@ public final class BinanceMessageParser {
         } else if (t == JsonToken.VALUE_NUMBER_INT) {
           f.aLong = p.getLongValue();
         } else {
-          f.aStr = text(p, name, f);
+          f.askPrice = decimalField(p, name, f);
         }
       }
       case "b" -> {
         if (t == JsonToken.START_ARRAY) {
           f.bLevels = levelsOrRemember(p, name, f);
         } else {
-          f.bStr = text(p, name, f);
+          f.bidPrice = decimalField(p, name, f);
         }
       }
       default -> p.skipChildren();
@@ -353,6 +374,72 @@ public final class BinanceMessageParser {
     return new ParseException("bad decimal in '" + name + "': " + e.getMessage(), source, ParseException.STAGE_SCHEMA, e);
   }
 
+  /**
+   * A decimal string field read from the parser's buffer (no {@code String}); a bad one is kept
+   * and raised once the frame is known to need it, with the stream name, as a schema violation.
+   */
+  private static BigDecimal decimalField(JsonParser p, String name, Fields f) throws IOException, ParseException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw fail("field '" + name + "' is not a string", f);
+    }
+    try {
+      return Decimals.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      if (f.decimalError == null) {
+        f.decimalError = new ParseException("bad decimal in '" + name + "': " + e.getMessage(), null, ParseException.STAGE_SCHEMA, e);
+      }
+      return null;
+    }
+  }
+
+  private static void raiseDecimalError(Fields f) throws ParseException {
+    if (f.decimalError != null) {
+      throw new ParseException(f.decimalError.getMessage(), f.stream, f.decimalError.stage(), f.decimalError.getCause());
+    }
+  }
+
+  /**
+   * A string field that repeats from frame to frame (stream, symbol, event type), as a shared
+   * instance when the same characters were seen before. The cache holds immutable strings and is
+   * checked character by character, so a racing write only costs a miss.
+   */
+  private static String cachedText(JsonParser p, String name, Fields f) throws IOException, ParseException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw fail("field '" + name + "' is not a string", f);
+    }
+    return cached(null, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+  }
+
+  /** The characters {@code off..off+len} of {@code s} (or of {@code chars} when {@code s} is null), cached. */
+  static String cached(String s, char[] chars, int off, int len) {
+    int hash = 0;
+    for (int i = off; i < off + len; i++) {
+      hash = 31 * hash + (s != null ? s.charAt(i) : chars[i]);
+    }
+    int slot = (hash ^ (hash >>> 16)) & (TEXT_CACHE.length - 1);
+    String cached = TEXT_CACHE[slot];
+    if (cached != null && cached.length() == len
+        && (s != null ? s.regionMatches(off, cached, 0, len) : matches(cached, chars, off))) {
+      return cached;
+    }
+    String text = s != null ? s.substring(off, off + len) : new String(chars, off, len);
+    if (len <= 64) {
+      TEXT_CACHE[slot] = text;
+    }
+    return text;
+  }
+
+  private static boolean matches(String s, char[] chars, int off) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) != chars[off + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final String[] TEXT_CACHE = new String[1024];
+
   private static String text(JsonParser p, String name, Fields f) throws IOException, ParseException {
     if (p.currentToken() != JsonToken.VALUE_STRING) {
       throw fail("field '" + name + "' is not a string", f);
@@ -365,15 +452,6 @@ public final class BinanceMessageParser {
       throw fail("field '" + name + "' is not an integer", f);
     }
     return p.getLongValue();
-  }
-
-  private static BigDecimal decimal(String value, String name, Fields f) throws ParseException {
-    try {
-      return Decimals.of(value);
-    } catch (ArithmeticException | IllegalArgumentException e) {
-      throw new ParseException(
-          "bad decimal in '" + name + "': " + e.getMessage(), f.stream, ParseException.STAGE_SCHEMA, e);
-    }
   }
 
   private static BigDecimal positive(BigDecimal value, String name, Fields f) throws ParseException {
@@ -416,7 +494,7 @@ public final class BinanceMessageParser {
   }
 
   /** The fields of one frame as read; which are needed depends on the event type. */
-  private static final class Fields {
+  static final class Fields {
     String stream;
     boolean wrapped;
     boolean control;
@@ -425,8 +503,8 @@ public final class BinanceMessageParser {
     Long transactTime;
     String symbol;
     Long tradeId;
-    String price;
-    String quantity;
+    BigDecimal price;
+    BigDecimal quantity;
     String executionType;
     Boolean buyerIsMaker;
     Long firstTradeId;
@@ -435,10 +513,11 @@ public final class BinanceMessageParser {
     Long finalUpdateId;
     Long prevFinalUpdateId;
     Long aLong;
-    String aStr;
-    String bStr;
-    String bigA;
-    String bigB;
+    BigDecimal bidPrice;
+    BigDecimal bidSize;
+    BigDecimal askPrice;
+    BigDecimal askSize;
+    ParseException decimalError;
     List<Level> aLevels;
     List<Level> bLevels;
     ParseException levelError;

@@ -79,6 +79,8 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
   private final Map<String, OrderBookSync> syncs = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
   private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> keyBySymbol = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> streamBytes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private final AutoCloseable[] owned;
 
@@ -296,7 +298,7 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     }
     String channel = frame.channel();
     metrics.channel(channel).received.incrementAndGet();
-    String key = frame.symbol() == null ? VENUE : VENUE + ":" + frame.symbol();
+    String key = frame.symbol() == null ? VENUE : keyOf(frame.symbol());
     sendRaw(key, frame.stream(), text, receiveTime);
     if (frame.isControl()) {
       return;
@@ -413,7 +415,8 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     RecordHeaders headers = new RecordHeaders();
     headers.add(RECEIVE_TIME_HEADER, Long.toString(micros(receiveTime)).getBytes(StandardCharsets.US_ASCII));
     if (stream != null) {
-      headers.add(STREAM_HEADER, stream.getBytes(StandardCharsets.UTF_8));
+      // Shared per stream: Kafka only reads header values.
+      headers.add(STREAM_HEADER, streamBytes.computeIfAbsent(stream, x -> x.getBytes(StandardCharsets.UTF_8)));
     }
     rawProducer.send(
         new ProducerRecord<>(rawTopic, null, receiveTime.toEpochMilli(), key, text.getBytes(StandardCharsets.UTF_8), headers),
@@ -481,6 +484,11 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     } else if (log.isDebugEnabled()) {
       log.debug(format, args);
     }
+  }
+
+  /** The record key {@code venue:symbol}, one instance per symbol. */
+  private String keyOf(String symbol) {
+    return keyBySymbol.computeIfAbsent(symbol, x -> VENUE + ":" + x);
   }
 
   private static String channelOf(String stream) {

@@ -1,24 +1,31 @@
 package io.ticklake.producers.binance;
 
+import io.ticklake.schema.serde.Decimals;
 import io.ticklake.schema.v1.BookDelta;
 import io.ticklake.schema.v1.Level;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 
 /**
  * A price-level order book: bids best (highest) first, asks best (lowest) first. Pure and not
  * thread-safe. Applies {@link BookDelta}s: a snapshot replaces every level, a diff sets each level
  * it names, and a size of 0 removes the level.
+ *
+ * <p>Levels live in hash maps keyed by the price at scale 18, since every depth frame updates
+ * levels and only the periodic book snapshot reads them in order: an update is a hash lookup, not
+ * a walk down a tree comparing big decimals; the sorted view is made when asked for.
  */
 public final class OrderBook {
-  private final NavigableMap<BigDecimal, BigDecimal> bids = new TreeMap<>(Collections.reverseOrder());
-  private final NavigableMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+  private static final Comparator<BigDecimal> BIDS_FIRST = Comparator.reverseOrder();
+  private static final Comparator<BigDecimal> ASKS_FIRST = Comparator.naturalOrder();
+
+  private final Map<BigDecimal, BigDecimal> bids = new HashMap<>();
+  private final Map<BigDecimal, BigDecimal> asks = new HashMap<>();
 
   /** Applies a snapshot (replacing the book) or a diff. */
   public void apply(BookDelta delta) {
@@ -32,30 +39,44 @@ public final class OrderBook {
 
   private static void applySide(Map<BigDecimal, BigDecimal> side, List<Level> levels) {
     for (Level level : levels) {
+      BigDecimal price = key(level.getPrice());
       if (level.getSize().signum() == 0) {
-        side.remove(level.getPrice());
+        side.remove(price);
       } else {
-        side.put(level.getPrice(), level.getSize());
+        side.put(price, level.getSize());
       }
+    }
+  }
+
+  /** One key per price, so 0.0100 and 0.01 are one level even if a caller skipped Decimals.of. */
+  private static BigDecimal key(BigDecimal price) {
+    if (price.scale() == Decimals.SCALE) {
+      return price;
+    }
+    try {
+      return price.setScale(Decimals.SCALE, RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      return price.stripTrailingZeros(); // finer than the model allows: still one key per value
     }
   }
 
   /** The best {@code n} bid levels, best first. */
   public List<Level> topBids(int n) {
-    return top(bids, n);
+    return top(bids, n, BIDS_FIRST);
   }
 
   /** The best {@code n} ask levels, best first. */
   public List<Level> topAsks(int n) {
-    return top(asks, n);
+    return top(asks, n, ASKS_FIRST);
   }
 
-  private static List<Level> top(NavigableMap<BigDecimal, BigDecimal> side, int n) {
-    List<Level> out = new ArrayList<>(Math.min(n, side.size()));
-    Iterator<Map.Entry<BigDecimal, BigDecimal>> it = side.entrySet().iterator();
-    while (out.size() < n && it.hasNext()) {
-      Map.Entry<BigDecimal, BigDecimal> e = it.next();
-      out.add(new Level(e.getKey(), e.getValue()));
+  private static List<Level> top(Map<BigDecimal, BigDecimal> side, int n, Comparator<BigDecimal> order) {
+    List<BigDecimal> prices = new ArrayList<>(side.keySet());
+    prices.sort(order);
+    List<Level> out = new ArrayList<>(Math.min(n, prices.size()));
+    for (int i = 0; i < prices.size() && out.size() < n; i++) {
+      BigDecimal price = prices.get(i);
+      out.add(new Level(price, side.get(price)));
     }
     return out;
   }
@@ -83,17 +104,14 @@ public final class OrderBook {
     return sameLevels(bids, other.bids) && sameLevels(asks, other.asks);
   }
 
-  // Numeric equality: 0.0100 and 0.01 are the same size even if a caller skipped Decimals.of.
-  private static boolean sameLevels(NavigableMap<BigDecimal, BigDecimal> a, NavigableMap<BigDecimal, BigDecimal> b) {
+  // Numeric equality of sizes: 0.0100 and 0.01 are the same size.
+  private static boolean sameLevels(Map<BigDecimal, BigDecimal> a, Map<BigDecimal, BigDecimal> b) {
     if (a.size() != b.size()) {
       return false;
     }
-    Iterator<Map.Entry<BigDecimal, BigDecimal>> ia = a.entrySet().iterator();
-    Iterator<Map.Entry<BigDecimal, BigDecimal>> ib = b.entrySet().iterator();
-    while (ia.hasNext()) {
-      Map.Entry<BigDecimal, BigDecimal> ea = ia.next();
-      Map.Entry<BigDecimal, BigDecimal> eb = ib.next();
-      if (ea.getKey().compareTo(eb.getKey()) != 0 || ea.getValue().compareTo(eb.getValue()) != 0) {
+    for (Map.Entry<BigDecimal, BigDecimal> e : a.entrySet()) {
+      BigDecimal other = b.get(e.getKey());
+      if (other == null || other.compareTo(e.getValue()) != 0) {
         return false;
       }
     }
@@ -102,19 +120,21 @@ public final class OrderBook {
 
   @Override
   public int hashCode() {
-    int h = 1;
-    for (Map.Entry<BigDecimal, BigDecimal> e : bids.entrySet()) {
-      h = 31 * h + e.getKey().stripTrailingZeros().hashCode();
+    int h = 0;
+    for (BigDecimal price : bids.keySet()) {
+      h += price.hashCode();
     }
-    for (Map.Entry<BigDecimal, BigDecimal> e : asks.entrySet()) {
-      h = 31 * h - e.getKey().stripTrailingZeros().hashCode();
+    for (BigDecimal price : asks.keySet()) {
+      h -= 31 * price.hashCode();
     }
     return h;
   }
 
   @Override
   public String toString() {
-    return "OrderBook{bids=" + bids.size() + " best " + (bids.isEmpty() ? "-" : bids.firstKey().toPlainString())
-        + ", asks=" + asks.size() + " best " + (asks.isEmpty() ? "-" : asks.firstKey().toPlainString()) + "}";
+    return "OrderBook{bids=" + bids.size() + " best "
+        + bids.keySet().stream().max(ASKS_FIRST).map(BigDecimal::toPlainString).orElse("-")
+        + ", asks=" + asks.size() + " best "
+        + asks.keySet().stream().min(ASKS_FIRST).map(BigDecimal::toPlainString).orElse("-") + "}";
   }
 }

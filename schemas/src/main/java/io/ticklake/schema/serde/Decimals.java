@@ -51,6 +51,12 @@ public final class Decimals {
     return fast != null ? fast : of(new String(chars, off, len));
   }
 
+  /** {@link #of(String)} on {@code len} characters of {@code s} from {@code off}. */
+  public static BigDecimal of(CharSequence s, int off, int len) {
+    BigDecimal fast = plain(s, off, len);
+    return fast != null ? fast : of(s.subSequence(off, off + len).toString());
+  }
+
   /**
    * The common venue form, an optional {@code -}, at most 18 digits and an optional fraction
    * ({@code "61800.20"}, {@code "0.014"}), straight to scale 18 with no intermediate values; {@code
