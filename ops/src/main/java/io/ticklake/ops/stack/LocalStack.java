@@ -349,6 +349,10 @@ public final class LocalStack implements AutoCloseable {
     // Our plugins ship META-INF/services manifests: no classpath scan, a faster start.
     p.put("plugin.discovery", "service_load");
     p.put("offset.flush.interval.ms", "10000");
+    // A worker killed with -9 leaves its sink consumers in their group until the session expires:
+    // 10 s (not Kafka's 45 s) lets the restarted worker's tasks take their partitions back sooner.
+    p.put("consumer.session.timeout.ms", "10000");
+    p.put("consumer.heartbeat.interval.ms", "3000");
     Path file = dataDir.resolve("conf").resolve("connect-distributed.properties");
     configFiles.put(file, p);
     return new ComponentSpec(
