@@ -35,6 +35,10 @@ final class LakeTool {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     cmd.add("-Dticklake.component=lake-tool");
+    java.net.URL logging = LakeTool.class.getResource("/lake-tool-logback.xml");
+    if (logging != null) {
+      cmd.add("-Dlogback.configurationFile=" + logging);
+    }
     cmd.add("-cp");
     cmd.add(classPath(lib));
     cmd.add(mainClass);

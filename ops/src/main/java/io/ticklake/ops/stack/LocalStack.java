@@ -514,6 +514,10 @@ public final class LocalStack implements AutoCloseable {
               p.put("consumer." + k, v);
               p.put("admin." + k, v);
             });
+    // A worker killed with -9 leaves its sink consumers in their group until the session expires:
+    // 10 s (not Kafka's 45 s) lets the restarted worker's tasks take their partitions back sooner.
+    p.put("consumer.session.timeout.ms", "10000");
+    p.put("consumer.heartbeat.interval.ms", "3000");
     Path file = dataDir.resolve("conf").resolve("connect-distributed.properties");
     configFiles.put(file, p);
     return new ComponentSpec(

@@ -1,6 +1,9 @@
 package io.ticklake.connect.s3.lake;
 
 import io.ticklake.connect.s3.compact.PrimaryKeys;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,11 +83,11 @@ public record LakeKind(
    * The interval of an interval kind's rows in the table (the largest, should they differ), 0 for
    * event kinds: the shift of its {@link CoverageWindow}.
    */
-  public long intervalMicros(java.sql.Statement st, String table) throws java.sql.SQLException {
+  public long intervalMicros(Statement st, String table) throws SQLException {
     if (!candle) {
       return 0;
     }
-    try (java.sql.ResultSet rs = st.executeQuery("SELECT coalesce(max(" + intervalMicrosSql(grid.get().intervalLabel())
+    try (ResultSet rs = st.executeQuery("SELECT coalesce(max(" + intervalMicrosSql(grid.get().intervalLabel())
         + "), 0) FROM " + table)) {
       rs.next();
       return rs.getLong(1);

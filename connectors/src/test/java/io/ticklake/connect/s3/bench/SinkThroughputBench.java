@@ -23,9 +23,10 @@ import org.apache.parquet.io.LocalOutputFile;
  * records, in the same JVM, and the file size per codec. Prints ratios to the baseline.
  *
  * <pre>
- * mvn -q -pl connectors test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * mvn -q -o -pl connectors -am -DskipTests test-compile
+ * mvn -q -o -pl connectors dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp connectors/target/test-classes:connectors/target/classes:$(cat connectors/target/cp.txt) \
- *     io.ticklake.connect.s3.bench.SinkThroughputBench [records]
+ *     io.ticklake.connect.s3.bench.SinkThroughputBench [records, default 500000] [rounds, default 12]
  * </pre>
  */
 public final class SinkThroughputBench {
@@ -37,12 +38,27 @@ public final class SinkThroughputBench {
     Path dir = Files.createTempDirectory("ticklake-bench-");
     SinkPath sink = new SinkPath(dir.resolve("sink"));
     byte[][] wire = sink.encode(records);
-    for (int round = 0; round < 6; round++) { // the first rounds warm the JIT; read the last
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+    int warmup = 3; // the first rounds warm the JIT and are not counted
+    List<Double> ratios = new ArrayList<>();
+    List<Double> plainRates = new ArrayList<>();
+    List<Double> sinkRates = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
       double plain = rate(n, () -> plain(records, dir.resolve("plain.parquet"), CompressionCodecName.ZSTD));
       double sinkRate = rate(n, () -> sink.run(wire, CompressionCodecName.ZSTD));
-      System.out.printf(Locale.ROOT, "round %d: plain parquet-java %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n",
-          round, plain, sinkRate, sinkRate / plain);
+      System.out.printf(Locale.ROOT, "round %d%s: plain parquet-java %,.0f rows/s, sink %,.0f rows/s, ratio %.2f%n",
+          round, round < warmup ? " (warm-up)" : "", plain, sinkRate, sinkRate / plain);
+      if (round >= warmup) {
+        ratios.add(sinkRate / plain);
+        plainRates.add(plain);
+        sinkRates.add(sinkRate);
+      }
     }
+    // Each round measures both writers back to back, so a round's ratio shares the machine's load of the moment;
+    // the median of the ratios is the figure (a busy neighbour skews single rounds, not the median).
+    System.out.printf(Locale.ROOT, "median of %d rounds: plain %,.0f rows/s, sink %,.0f rows/s, sink/plain ratio %.2f (min %.2f, max %.2f)%n",
+        ratios.size(), median(plainRates), median(sinkRates), median(ratios),
+        ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0), ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     long base = -1;
     for (CompressionCodecName codec : List.of(CompressionCodecName.SNAPPY, CompressionCodecName.ZSTD,
         CompressionCodecName.GZIP, CompressionCodecName.UNCOMPRESSED)) {
@@ -54,6 +70,13 @@ public final class SinkThroughputBench {
       }
       System.out.printf(Locale.ROOT, "%-12s %,12d bytes (%.2fx snappy) %,10.0f rows/s%n", codec, size, (double) size / base, r);
     }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    int m = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
   }
 
   interface Body {
