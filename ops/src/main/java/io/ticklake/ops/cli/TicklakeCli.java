@@ -189,6 +189,12 @@ public final class TicklakeCli implements Callable<Integer> {
     @Option(names = "--speed", paramLabel = "X", description = "Replay speed factor (default 1: recorded pace).")
     String speed;
 
+    @Option(
+        names = "--loop-seconds",
+        paramLabel = "N",
+        description = "Loop a one-symbol capture until N seconds of recorded time are played, ids and times shifted (default 0: once).")
+    String loopSeconds;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -204,6 +210,9 @@ public final class TicklakeCli implements Callable<Integer> {
       }
       if (speed != null) {
         options.sets.add(StackConfig.SIMULATE_SPEED_CONFIG + "=" + speed);
+      }
+      if (loopSeconds != null) {
+        options.sets.add(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG + "=" + loopSeconds);
       }
       StackConfig config = options.load();
       PrintWriter out = spec.commandLine().getOut();

@@ -545,6 +545,11 @@ public final class LocalStack implements AutoCloseable {
     if (!snapshots.isEmpty()) {
       args.addAll(List.of("--snapshots", Path.of(snapshots).toAbsolutePath().toString()));
     }
+    String loop = config.get(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG);
+    if (!loop.equals("0")) {
+      // The capture's one symbol, played again and again with ids and times shifted (BinanceUsdmCaptureLoop).
+      args.addAll(List.of("--loop-seconds", loop));
+    }
     String url = "http://" + config.bindAddress() + ":" + simulatorPort();
     return new ComponentSpec(
         "simulator",

@@ -49,6 +49,7 @@ public final class StackConfig {
   public static final String SIMULATE_CAPTURE_CONFIG = "simulate.capture";
   public static final String SIMULATE_SNAPSHOTS_CONFIG = "simulate.snapshots";
   public static final String SIMULATE_SPEED_CONFIG = "simulate.speed";
+  public static final String SIMULATE_LOOP_SECONDS_CONFIG = "simulate.loop.seconds";
   public static final String SIMULATOR_PORT_CONFIG = "simulator.port";
   public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
   public static final String SYMBOLS_CONFIG = "symbols";
@@ -128,6 +129,7 @@ public final class StackConfig {
     key(SIMULATE_CAPTURE_CONFIG, "", "Capture the simulator replays (also --replay); default: demo.", ANY);
     key(SIMULATE_SNAPSHOTS_CONFIG, "", "REST depth snapshots (JSONL) for the capture (--snapshots).", ANY);
     key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.", positive());
+    key(SIMULATE_LOOP_SECONDS_CONFIG, "0", "Loop a one-symbol capture for this much recorded time (also --loop-seconds); 0 plays it once.", intRange(0, 366L * 86_400));
     key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.", port(), "SIMULATOR_PORT");
     key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.", BOOL);
     key(RUN_HOURS_CONFIG, "0", "Stop cleanly after this many hours; 0 runs until stopped.", doubleRange(0, 100_000), "RUN_HOURS");
