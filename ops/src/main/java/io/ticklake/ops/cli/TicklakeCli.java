@@ -257,7 +257,10 @@ public final class TicklakeCli implements Callable<Integer> {
         stack.start();
         http[0] =
             new StackHttpServer(
-                config.bindAddress(), config.port(StackConfig.HTTP_PORT_CONFIG), stack::health);
+                config.bindAddress(),
+                config.port(StackConfig.HTTP_PORT_CONFIG),
+                stack::health,
+                config.flag(StackConfig.STREAMS_ENABLED_CONFIG) ? config.streamsUrl() : null);
       } catch (Exception e) {
         log.error("start-up failed: {}", e.getMessage());
         out.println("ticklake: start-up failed: " + e.getMessage());

@@ -48,6 +48,9 @@ public final class StackConfig {
   public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
   public static final String SYMBOLS_CONFIG = "symbols";
   public static final String LAKE_CONNECTOR_CONFIG = "lake.connector";
+  public static final String STREAMS_ENABLED_CONFIG = "streams.enabled";
+  public static final String STREAMS_PORT_CONFIG = "streams.port";
+  public static final String STREAMS_GUARANTEE_CONFIG = "streams.processing.guarantee";
 
   /** Every key with its default ({@code ""}: unset) and doc, in README order. */
   public static final Map<String, String[]> KEYS = new LinkedHashMap<>();
@@ -79,6 +82,9 @@ public final class StackConfig {
     key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.");
     key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.");
     key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.");
+    key(STREAMS_ENABLED_CONFIG, "true", "Run the Kafka Streams app (features and the query API).");
+    key(STREAMS_PORT_CONFIG, "8090", "Port of the Streams app's own query server (proxied on http.port).");
+    key(STREAMS_GUARANTEE_CONFIG, "exactly_once_v2", "processing.guarantee of the Streams app.");
   }
 
   private static void key(String name, String def, String doc) {
@@ -142,14 +148,20 @@ public final class StackConfig {
             CONNECT_PORT_CONFIG,
             S3_PORT_CONFIG,
             HTTP_PORT_CONFIG,
-            SIMULATOR_PORT_CONFIG)) {
+            SIMULATOR_PORT_CONFIG,
+            STREAMS_PORT_CONFIG)) {
       int port = intValue(k);
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException(k + " must be a port between 1 and 65535, got " + port);
       }
     }
-    for (String k : List.of(SIMULATE_CONFIG, COLLECTOR_ENABLED_CONFIG, LAKE_CONNECTOR_CONFIG)) {
+    for (String k : List.of(SIMULATE_CONFIG, COLLECTOR_ENABLED_CONFIG, LAKE_CONNECTOR_CONFIG, STREAMS_ENABLED_CONFIG)) {
       flag(k);
+    }
+    String guarantee = values.get(STREAMS_GUARANTEE_CONFIG);
+    if (!List.of("exactly_once_v2", "at_least_once").contains(guarantee)) {
+      throw new IllegalArgumentException(
+          STREAMS_GUARANTEE_CONFIG + " must be exactly_once_v2 or at_least_once, got '" + guarantee + "'");
     }
     try {
       if (!(Double.parseDouble(values.get(SIMULATE_SPEED_CONFIG)) > 0)) {
@@ -234,6 +246,11 @@ public final class StackConfig {
 
   public String httpUrl() {
     return "http://" + bindAddress() + ":" + port(HTTP_PORT_CONFIG);
+  }
+
+  /** Base URL of the Streams app's query server (embedded; proxied under {@link #httpUrl()}). */
+  public String streamsUrl() {
+    return "http://" + bindAddress() + ":" + port(STREAMS_PORT_CONFIG);
   }
 
   public List<String> venues() {
