@@ -6,6 +6,7 @@ import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.streams.AppConfig;
 import io.ticklake.streams.dq.Deduplication;
+import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.Times;
 import io.ticklake.streams.internal.WindowCloser;
@@ -51,7 +52,8 @@ public final class OfiTopology {
     KStream<String, Ofi> terms;
     if (config.ofiFromBook()) {
       terms =
-          builder.stream(Topics.BOOK, Consumed.with(keys, serdes.value(BookDelta.class)).withName("book-source"))
+          builder.stream(Topics.BOOK, Consumed.with(keys, serdes.value(BookDelta.class)).withName("book-source")
+                  .withTimestampExtractor(new EventTimeExtractor()))
               .processValues(new BookOfiProcessor(BOOK_STORE, serdes.value(BookDelta.class)), Named.as("ofi-book-terms"));
     } else {
       terms =
@@ -70,7 +72,8 @@ public final class OfiTopology {
   /** The quotes topic, duplicates (same venue, symbol, update id) dropped. */
   public static KStream<String, Quote> dedupQuotes(StreamsBuilder builder, AppConfig config, SerdeFactory serdes) {
     return builder
-        .stream(Topics.QUOTES, Consumed.with(serdes.key(), serdes.value(Quote.class)).withName("quotes-source"))
+        .stream(Topics.QUOTES, Consumed.with(serdes.key(), serdes.value(Quote.class)).withName("quotes-source")
+                .withTimestampExtractor(new EventTimeExtractor()))
         .processValues(
             new Deduplication<>(QUOTES_DEDUP_STORE, config.dedupTtl(), OfiTopology::quoteId), Named.as("ofi-quotes-dedup"));
   }
