@@ -61,6 +61,11 @@ public class CollectorConfig extends AbstractConfig {
   public static final int REST_WEIGHT_BUDGET_DEFAULT = BinanceRestSnapshotClient.WEIGHT_BUDGET_DEFAULT;
   private static final String REST_WEIGHT_BUDGET_DOC = "REST request weight allowed per minute; calls stop at 80% of it.";
 
+  public static final String BACKFILL_ENABLED_CONFIG = "backfill.enabled";
+  private static final String BACKFILL_ENABLED_DOC =
+      "Fill PENDING gaps of md.ops.gaps.v1 from the REST API (aggTrades or trades, klines), within the"
+          + " same weight budget as the snapshots, and mark them FILLED or UNFILLABLE.";
+
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -73,7 +78,8 @@ public class CollectorConfig extends AbstractConfig {
           .define(WS_ROTATE_INTERVAL_MS_CONFIG, Type.LONG, WS_ROTATE_INTERVAL_MS_DEFAULT, Importance.LOW, WS_ROTATE_INTERVAL_MS_DOC)
           .define(WS_BACKOFF_MAX_MS_CONFIG, Type.LONG, WS_BACKOFF_MAX_MS_DEFAULT, Importance.LOW, WS_BACKOFF_MAX_MS_DOC)
           .define(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG, Type.LONG, BOOK_SNAPSHOT_INTERVAL_MS_DEFAULT, Importance.LOW, BOOK_SNAPSHOT_INTERVAL_MS_DOC)
-          .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC);
+          .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC)
+          .define(BACKFILL_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, BACKFILL_ENABLED_DOC);
 
   public CollectorConfig(Map<?, ?> originals) {
     super(CONFIG, originals, false);
@@ -121,6 +127,10 @@ public class CollectorConfig extends AbstractConfig {
 
   public Duration bookSnapshotInterval() {
     return Duration.ofMillis(getLong(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG));
+  }
+
+  public boolean backfillEnabled() {
+    return getBoolean(BACKFILL_ENABLED_CONFIG);
   }
 
   public int restWeightBudget() {

@@ -381,6 +381,13 @@ public final class LocalStack implements AutoCloseable {
     p.put("http.advertised.host", config.bindAddress());
     // One broker: internal topics cannot have more replicas than that.
     p.put("replication.factor", "1");
+    if (config.flag(StackConfig.SIMULATE_CONFIG)) {
+      // A replay runs on the capture's event times (2024 for the demo). Window-store changelogs are
+      // deleted by record time, so the broker would drop them at its next retention check, and a
+      // restart that restores from them would forget which trades it had seen and count a re-sent
+      // one twice. Replays keep them (ten years past the windows' own retention).
+      p.put("windowstore.changelog.additional.retention.ms", Long.toString(Duration.ofDays(3650).toMillis()));
+    }
     Path file = dataDir.resolve("conf").resolve("streams.properties");
     configFiles.put(file, p);
     return new ComponentSpec(

@@ -153,16 +153,40 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
             collector);
     ws.start();
     log.info("collecting {} {} for {} from {}", VENUE, config.channels(), config.symbols(), config.wsUrl());
-    return new Running(collector, ws, rest, metrics);
+    // In this process, on this REST client: one weight budget and one 418 ban for snapshots and
+    // backfill alike, as Binance counts them (per IP).
+    BinanceBackfill backfill =
+        config.backfillEnabled()
+            ? new BinanceBackfill(
+                    BinanceBackfill.consumer(config.bootstrapServers(), normConfig),
+                    norm,
+                    rest,
+                    config.symbols(),
+                    config.channels(),
+                    Clock.systemUTC())
+                .start()
+            : null;
+    return new Running(collector, ws, rest, metrics, backfill);
   }
 
-  /** A collector with its connections; closing it stops everything and flushes the producers. */
+  /**
+   * A collector with its connections; closing it stops everything and flushes the producers.
+   *
+   * @param backfill the gap backfill, or null when {@code backfill.enabled=false}
+   */
   public record Running(
-      BinanceUsdmCollector collector, ReconnectingWsClient ws, BinanceRestSnapshotClient rest, CollectorMetrics metrics)
+      BinanceUsdmCollector collector,
+      ReconnectingWsClient ws,
+      BinanceRestSnapshotClient rest,
+      CollectorMetrics metrics,
+      BinanceBackfill backfill)
       implements AutoCloseable {
     @Override
     public void close() {
       ws.close();
+      if (backfill != null) {
+        backfill.close();
+      }
       collector.close();
     }
   }

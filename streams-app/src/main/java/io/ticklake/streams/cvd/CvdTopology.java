@@ -48,7 +48,8 @@ public final class CvdTopology {
                 Named.as(CVD_1M_AGGREGATE),
                 Materialized.<String, Cvd, WindowStore<Bytes, byte[]>>as(CVD_1M_STORE)
                     .withKeySerde(keys)
-                    .withValueSerde(cvds))
+                    .withValueSerde(cvds)
+                    .withCachingDisabled()) // see OhlcvTopology's class comment
             .toStream(Named.as("cvd-1m-to-stream"))
             .process(new WindowCloser<Cvd>((c, start, end) -> CvdCalculator.close(c, start, end, null)), Named.as("cvd-1m-close"))
             .processValues(

@@ -98,7 +98,8 @@ public final class OfiTopology {
             Named.as(prefix + "-aggregate"),
             Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(serdes.key())
-                .withValueSerde(ofis))
+                .withValueSerde(ofis)
+                .withCachingDisabled()) // see OhlcvTopology's class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));
   }
