@@ -10,6 +10,7 @@ import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.Times;
 import io.ticklake.streams.internal.WindowCloser;
+import io.ticklake.streams.ohlcv.OhlcvTopology;
 import io.ticklake.streams.serde.SerdeFactory;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
@@ -99,6 +100,7 @@ public final class OfiTopology {
             Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(serdes.key())
                 .withValueSerde(ofis)
+                .withRetention(OhlcvTopology.uncachedRetention(size, config.ofiGrace()))
                 .withCachingDisabled()) // see OhlcvTopology's class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));

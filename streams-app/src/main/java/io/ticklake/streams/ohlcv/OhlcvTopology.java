@@ -29,7 +29,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * the first close after a start scans a caching window store interval by interval from the epoch
  * (Kafka's {@code TimeOrderedCachingWindowStore}), tens of seconds per store, which outlasts the
  * exactly-once transaction timeout, so the task was fenced and started over, forever (seen with
- * {@code ./ticklake up}). The RocksDB store visits only the segments that exist.
+ * {@code ./ticklake up}). The RocksDB store visits only the segments that exist. Uncached, a
+ * store must also retain a window until it is emitted: with the default retention (size plus
+ * grace) a jump in stream time expired windows in the store before the close emitted them, which
+ * the cache used to hide; see {@link #uncachedRetention}.
  */
 public final class OhlcvTopology {
   public static final String OHLCV_1M_GROUPED = "ohlcv-1m-by-symbol";
@@ -41,6 +44,12 @@ public final class OhlcvTopology {
   public static final Duration OHLCV_1M_RETENTION = Duration.ofDays(1);
 
   private OhlcvTopology() {}
+
+  /** Retention of an uncached emit-on-close window store: a day, at least size plus grace. */
+  public static Duration uncachedRetention(Duration size, Duration grace) {
+    Duration min = size.plus(grace);
+    return min.compareTo(Duration.ofDays(1)) > 0 ? min : Duration.ofDays(1);
+  }
 
   /**
    * Adds the candle processors.
