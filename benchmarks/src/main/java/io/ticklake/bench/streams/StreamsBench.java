@@ -315,7 +315,7 @@ public final class StreamsBench {
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         boolean done = ends.entrySet().stream().allMatch(e -> {
           OffsetAndMetadata c = committed.get(e.getKey());
-          return c != null && c.offset() >= e.getValue();
+          return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
         });
         if (done) {
           return;
