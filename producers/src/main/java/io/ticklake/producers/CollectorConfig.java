@@ -81,6 +81,11 @@ public class CollectorConfig extends AbstractConfig {
   private static final String OPS_HTTP_URL_FILE_DOC =
       "File the endpoint's base URL is written to, for the supervisor to find it; empty: none.";
 
+  public static final String BACKFILL_ENABLED_CONFIG = "backfill.enabled";
+  private static final String BACKFILL_ENABLED_DOC =
+      "Fill PENDING gaps of md.ops.gaps.v1 from the REST API (aggTrades or trades, klines), within the"
+          + " same weight budget as the snapshots, and mark them FILLED or UNFILLABLE.";
+
   private static final ConfigDef CONFIG =
       new ConfigDef()
           .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -95,11 +100,11 @@ public class CollectorConfig extends AbstractConfig {
           .define(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG, Type.LONG, BOOK_SNAPSHOT_INTERVAL_MS_DEFAULT, Importance.LOW, BOOK_SNAPSHOT_INTERVAL_MS_DOC)
           .define(SYMBOLS_FILE_CONFIG, Type.STRING, "", Importance.LOW, SYMBOLS_FILE_DOC)
           .define(SYMBOLS_POLL_MS_CONFIG, Type.LONG, SYMBOLS_POLL_MS_DEFAULT, ConfigDef.Range.atLeast(10), Importance.LOW, SYMBOLS_POLL_MS_DOC)
-          
           .define(REST_WEIGHT_BUDGET_CONFIG, Type.INT, REST_WEIGHT_BUDGET_DEFAULT, Importance.LOW, REST_WEIGHT_BUDGET_DOC)
           .define(OPS_HTTP_ADDRESS_CONFIG, Type.STRING, OPS_HTTP_ADDRESS_DEFAULT, Importance.LOW, OPS_HTTP_ADDRESS_DOC)
           .define(OPS_HTTP_PORT_CONFIG, Type.INT, OPS_HTTP_PORT_DEFAULT, ConfigDef.Range.between(-1, 65535), Importance.LOW, OPS_HTTP_PORT_DOC)
-          .define(OPS_HTTP_URL_FILE_CONFIG, Type.STRING, "", Importance.LOW, OPS_HTTP_URL_FILE_DOC);
+          .define(OPS_HTTP_URL_FILE_CONFIG, Type.STRING, "", Importance.LOW, OPS_HTTP_URL_FILE_DOC)
+          .define(BACKFILL_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, BACKFILL_ENABLED_DOC);
 
   public CollectorConfig(Map<?, ?> originals) {
     super(CONFIG, originals, false);
@@ -147,6 +152,10 @@ public class CollectorConfig extends AbstractConfig {
 
   public Duration bookSnapshotInterval() {
     return Duration.ofMillis(getLong(BOOK_SNAPSHOT_INTERVAL_MS_CONFIG));
+  }
+
+  public boolean backfillEnabled() {
+    return getBoolean(BACKFILL_ENABLED_CONFIG);
   }
 
   public int restWeightBudget() {

@@ -46,6 +46,10 @@ public class AppConfig extends AbstractConfig {
   public static final int HTTP_PORT_DEFAULT = 7070;
   private static final String HTTP_PORT_DOC = "Port of the interactive-query HTTP server; 0 disables it.";
 
+  public static final String HTTP_BIND_ADDRESS_CONFIG = "http.bind.address";
+  public static final String HTTP_BIND_ADDRESS_DEFAULT = "0.0.0.0";
+  private static final String HTTP_BIND_ADDRESS_DOC = "Address the query server listens on.";
+
   public static final String HTTP_HOST_CONFIG = "http.advertised.host";
   public static final String HTTP_HOST_DEFAULT = "localhost";
   private static final String HTTP_HOST_DOC =
@@ -123,6 +127,7 @@ public class AppConfig extends AbstractConfig {
               Importance.MEDIUM,
               PROCESSING_GUARANTEE_DOC)
           .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
+          .define(HTTP_BIND_ADDRESS_CONFIG, Type.STRING, HTTP_BIND_ADDRESS_DEFAULT, Importance.LOW, HTTP_BIND_ADDRESS_DOC)
           .define(HTTP_HOST_CONFIG, Type.STRING, HTTP_HOST_DEFAULT, Importance.LOW, HTTP_HOST_DOC)
           .define(OHLCV_GRACE_MS_CONFIG, Type.LONG, OHLCV_GRACE_MS_DEFAULT, Range.atLeast(0), Importance.MEDIUM, OHLCV_GRACE_MS_DOC)
           .define(ROLLUP_GRACE_MS_CONFIG, Type.LONG, ROLLUP_GRACE_MS_DEFAULT, Range.atLeast(0), Importance.LOW, ROLLUP_GRACE_MS_DOC)
@@ -195,6 +200,10 @@ public class AppConfig extends AbstractConfig {
 
   public int httpPort() {
     return getInt(HTTP_PORT_CONFIG);
+  }
+
+  public String httpBindAddress() {
+    return getString(HTTP_BIND_ADDRESS_CONFIG);
   }
 
   public String httpHost() {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -43,6 +44,16 @@ public final class StreamsApp {
     KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, serdes), config.streamsProperties());
     QueryServer server = startQueryServer(config, streams);
     CountDownLatch done = new CountDownLatch(1);
+    CountDownLatch failed = new CountDownLatch(1);
+    // A client in ERROR processes nothing more: exit non-zero so the supervisor (./ticklake up)
+    // restarts the process with backoff rather than leaving a live JVM that answers stale data.
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.ERROR) {
+            log.error("Kafka Streams went from {} to ERROR; exiting so the process is restarted", before);
+            failed.countDown();
+          }
+        });
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -57,7 +68,11 @@ public final class StreamsApp {
                 "ticklake-streams-shutdown"));
     streams.start();
     log.info("Started {} against {}", config.getString(AppConfig.APPLICATION_ID_CONFIG), config.getString(AppConfig.BOOTSTRAP_SERVERS_CONFIG));
-    done.await();
+    while (!done.await(1, TimeUnit.SECONDS)) {
+      if (failed.getCount() == 0) {
+        System.exit(1);
+      }
+    }
   }
 
   private static QueryServer startQueryServer(AppConfig config, KafkaStreams streams) throws IOException {
@@ -65,7 +80,7 @@ public final class StreamsApp {
       return null;
     }
     QueryService service = new QueryService(streams, new HostInfo(config.httpHost(), config.httpPort()), Clock.systemUTC());
-    QueryServer server = new QueryServer(service, config.httpPort());
+    QueryServer server = new QueryServer(service, config.httpBindAddress(), config.httpPort());
     server.start();
     return server;
   }

@@ -11,6 +11,7 @@ import io.ticklake.streams.dq.Deduplication;
 import io.ticklake.streams.dq.DqTopology;
 import io.ticklake.streams.dq.LateRecordClassifier;
 import io.ticklake.streams.features.FeaturesTopology;
+import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.LateCheck;
 import io.ticklake.streams.ofi.OfiTopology;
 import io.ticklake.streams.ohlcv.OhlcvTopology;
@@ -42,7 +43,8 @@ public final class TopologyFactory {
 
     KStream<String, Trade> trades =
         builder
-            .stream(Topics.TRADES, Consumed.with(serdes.key(), serdes.value(Trade.class)).withName("trades-source"))
+            .stream(Topics.TRADES, Consumed.with(serdes.key(), serdes.value(Trade.class)).withName("trades-source")
+                    .withTimestampExtractor(new EventTimeExtractor()))
             .processValues(
                 new Deduplication<>(TRADES_DEDUP_STORE, config.dedupTtl(), TopologyFactory::tradeId),
                 Named.as("trades-dedup"));

@@ -110,11 +110,19 @@ class StreamsAppIT {
 
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://localhost:" + port + "/api/v1/";
-        JsonNode cvd = awaitJson(http, base + "cvd/binance-usdm/BTCUSDT");
-        assertThat(cvd.get("cumulative").asText()).isEqualTo("1.5");
+        // Day to date includes the minute still open (trade 3, the third quote); the last closed
+        // minute is given on its own.
+        JsonNode cvd = awaitJson(http, base + "cvd/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
+        assertThat(cvd.get("cumulative").asText()).isEqualTo("2.5");
+        assertThat(cvd.get("openTrades").asLong()).isEqualTo(1);
+        assertThat(cvd.get("lastMinute").get("delta").asText()).isEqualTo("1.5");
+        assertThat(cvd.get("closedThrough").asText()).isEqualTo(t0.plusSeconds(60).toString());
         assertThat(cvd.get("ageMs").asLong()).isPositive();
-        JsonNode ofi = awaitJson(http, base + "ofi/binance-usdm/BTCUSDT");
-        assertThat(ofi.get("ofi").asText()).isEqualTo("2");
+        JsonNode ofi = awaitJson(http, base + "ofi/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
+        assertThat(ofi.get("ofi").asText()).isEqualTo("5");
+        assertThat(ofi.get("updates").asLong()).isEqualTo(2);
+        assertThat(ofi.get("lastMinute").get("ofi").asText()).isEqualTo("2");
+        assertThat(ofi.get("windowStart").asText()).isEqualTo(t0.truncatedTo(ChronoUnit.DAYS).toString());
         JsonNode quote = awaitJson(http, base + "quotes/binance-usdm/BTCUSDT");
         assertThat(quote.get("askSize").asText()).isEqualTo("1");
         JsonNode candles = awaitJson(http, base + "candles/binance-usdm/BTCUSDT?interval=1m&limit=5");
@@ -131,6 +139,10 @@ class StreamsAppIT {
   }
 
   private static JsonNode awaitJson(HttpClient http, String url) {
+    return awaitJson(http, url, n -> true);
+  }
+
+  private static JsonNode awaitJson(HttpClient http, String url, java.util.function.Predicate<JsonNode> done) {
     JsonNode[] out = new JsonNode[1];
     String[] last = new String[1];
     try {
@@ -146,7 +158,7 @@ class StreamsAppIT {
                 return false;
               }
               out[0] = MAPPER.readTree(r.body());
-              return true;
+              return done.test(out[0]);
             });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       StringBuilder more = new StringBuilder();

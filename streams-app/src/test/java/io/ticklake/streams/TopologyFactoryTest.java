@@ -118,6 +118,18 @@ class TopologyFactoryTest {
   }
 
   @Test
+  void windowsFollowTheVenuesEventTimeNotTheRecordTimestamp() {
+    // A producer that leaves the timestamp to the client stamps its wall clock (here: a day
+    // later); the candle must still be the minute the trades happened in.
+    Instant wallClock = T0.plus(Duration.ofDays(1));
+    trades.pipeInput(KEY, trade(1, T0.plusSeconds(5), Side.BUY, "100", "1"), wallClock);
+    trades.pipeInput(KEY, trade(2, T0.plusSeconds(75), Side.BUY, "101", "1"), wallClock.plusSeconds(1));
+
+    List<Candle> candles = output(Topics.OHLCV_1M, Candle.class).readValuesToList();
+    assertThat(candles).extracting(Candle::getOpenTime).containsExactly(T0);
+  }
+
+  @Test
   void cvdWithMixedAggressorSides() {
     send(trade(1, T0.plusSeconds(1), Side.BUY, "100", "1.5"));
     send(trade(2, T0.plusSeconds(2), Side.SELL, "100", "0.4"));

@@ -301,7 +301,9 @@ public final class TicklakeCli implements Callable<Integer> {
         RingBufferAppender logs = RingBufferAppender.install(1000);
         stack.start();
         ops[0] = Ops.start(config, stack);
-        http[0] = new StackHttpServer(config, stack::health, ops[0].monitor(), logs);
+        http[0] =
+            new StackHttpServer(config, stack::health, ops[0].monitor(), logs,
+                config.flag(StackConfig.STREAMS_ENABLED_CONFIG) ? config.streamsUrl() : null);
         new ReloadSignal(options::load, stack, config.dataDir()).install();
         dq[0] =
             new DataQualityValidator(

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded local stack: a KRaft broker, the schema registry, a Kafka Connect distributed
- * worker and S3Proxy, each a child JVM with its state under one data directory. Parts that point
+ * worker, S3Proxy, the Kafka Streams app, and the simulator and collector, each a child JVM with its state under one data directory. Parts that point
  * at external infrastructure are not started. Crashed children are restarted with exponential
  * backoff.
  */
@@ -30,7 +30,7 @@ public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
   /** Stop order is the reverse of start order: pipeline first, the broker last. */
   static final List<String> COMPONENTS =
-      List.of("s3", "kafka", "registry", "connect", "simulator", "collector");
+      List.of("s3", "kafka", "registry", "connect", "streams", "simulator", "collector");
   /** The demo capture shipped in the repository (real frames; see its PROVENANCE.md). */
   static final String DEMO_CAPTURE =
       "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.capture";
@@ -92,6 +92,9 @@ public final class LocalStack implements AutoCloseable {
     if (config.embeddedConnect()) {
       specs.add(connect());
     }
+    if (config.flag(StackConfig.STREAMS_ENABLED_CONFIG)) {
+      specs.add(streams());
+    }
     if (config.flag(StackConfig.SIMULATE_CONFIG)) {
       specs.add(simulator());
     }
@@ -122,7 +125,8 @@ public final class LocalStack implements AutoCloseable {
     // S3 and the broker depend on nothing; registry and Connect need the broker.
     List<ComponentSpec> first =
         specs.stream().filter(s -> s.name().equals("s3") || s.name().equals("kafka")).toList();
-    List<String> pipeline = List.of("simulator", "collector");
+    // The Streams app starts before the collector so its query API is up when data arrives.
+    List<String> pipeline = List.of("streams", "simulator", "collector");
     List<ComponentSpec> second =
         specs.stream().filter(s -> !first.contains(s) && !pipeline.contains(s.name())).toList();
     List<ComponentSpec> third = specs.stream().filter(s -> pipeline.contains(s.name())).toList();
@@ -527,6 +531,46 @@ public final class LocalStack implements AutoCloseable {
         List.of(file.toString()),
         Probes.http(config.connectUrl() + "/connector-plugins"),
         config.connectUrl());
+  }
+
+  /**
+   * The Kafka Streams app (features, gap detection, the query API). Its state lives under
+   * {@code data/streams}, so a restart resumes from its changelogs and local stores; its query
+   * server listens on {@code streams.port} and is reached through ticklake's HTTP port.
+   */
+  private ComponentSpec streams() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", config.bootstrapServers());
+    p.put("schema.registry.url", config.registryUrl());
+    p.put("application.id", "ticklake-streams");
+    p.put("state.dir", dataDir.resolve("streams").toString());
+    p.put("processing.guarantee", config.get(StackConfig.STREAMS_GUARANTEE_CONFIG));
+    p.put("http.port", Integer.toString(config.port(StackConfig.STREAMS_PORT_CONFIG)));
+    p.put("http.bind.address", config.bindAddress());
+    p.put("http.advertised.host", config.bindAddress());
+    // One broker: internal topics cannot have more replicas than that.
+    p.put("replication.factor", "1");
+    // The regime labels' settings (WIN_SECS, ACTIVE_TPS).
+    p.put("features.win.secs", config.get(StackConfig.FEATURES_WIN_SECS_CONFIG));
+    p.put("features.active.tps", config.get(StackConfig.FEATURES_ACTIVE_TPS_CONFIG));
+    // SASL/TLS for the Streams app's clients too; in a 0600 file, never on a command line.
+    config.kafkaClientProperties().forEach(p::put);
+    if (config.flag(StackConfig.SIMULATE_CONFIG)) {
+      // A replay runs on the capture's event times (2024 for the demo). Window-store changelogs are
+      // deleted by record time, so the broker would drop them at its next retention check, and a
+      // restart that restores from them would forget which trades it had seen and count a re-sent
+      // one twice. Replays keep them (ten years past the windows' own retention).
+      p.put("windowstore.changelog.additional.retention.ms", Long.toString(Duration.ofDays(3650).toMillis()));
+    }
+    Path file = dataDir.resolve("conf").resolve("streams.properties");
+    configFiles.put(file, p);
+    return new ComponentSpec(
+        "streams",
+        "io.ticklake.streams.StreamsApp",
+        List.of("-Xmx512m"),
+        List.of(file.toString()),
+        Probes.http(config.streamsUrl() + "/health"),
+        config.streamsUrl());
   }
 
   private Path capture() {

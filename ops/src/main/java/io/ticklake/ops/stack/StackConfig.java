@@ -82,6 +82,10 @@ public final class StackConfig {
    */
   public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
+  public static final String STREAMS_ENABLED_CONFIG = "streams.enabled";
+  public static final String STREAMS_PORT_CONFIG = "streams.port";
+  public static final String STREAMS_GUARANTEE_CONFIG = "streams.processing.guarantee";
+
   /** Every key with its default ({@code ""}: unset) and doc, in README order. */
   public static final Map<String, String[]> KEYS = new LinkedHashMap<>();
 
@@ -148,6 +152,10 @@ public final class StackConfig {
     key(HEALTH_RECOVERY_SUCCESSES_CONFIG, "3", "Consecutive successful probes that make a venue HEALTHY again.", intRange(1, 1_000_000));
     key(HEALTH_SUMMARY_INTERVAL_CONFIG, "30", "How often the per-venue health summary is logged, seconds.", intRange(1, 86_400));
     key(ALERT_WEBHOOK_URL_CONFIG, "", "Optional URL each alert is POSTed to as JSON (masked when printed).", urls("http", "https"));
+    key(STREAMS_ENABLED_CONFIG, "true", "Run the Kafka Streams app (features and the query API).", BOOL);
+    key(STREAMS_PORT_CONFIG, "8090", "Port of the Streams app's own query server (proxied on http.port).", port());
+    key(STREAMS_GUARANTEE_CONFIG, "exactly_once_v2", "processing.guarantee of the Streams app.",
+        v -> List.of("exactly_once_v2", "at_least_once").contains(v) ? null : "exactly_once_v2 or at_least_once");
   }
 
   /** Checks one value; returns {@code null} when it is acceptable, else the accepted form. */
@@ -493,6 +501,11 @@ public final class StackConfig {
     String bind = values.get(HTTP_BIND_CONFIG);
     String host = bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     return "http://" + host + ":" + port(HTTP_PORT_CONFIG);
+  }
+
+  /** Base URL of the Streams app's query server (embedded; proxied under {@link #httpUrl()}). */
+  public String streamsUrl() {
+    return "http://" + bindAddress() + ":" + port(STREAMS_PORT_CONFIG);
   }
 
   public List<String> venues() {

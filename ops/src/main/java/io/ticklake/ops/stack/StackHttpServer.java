@@ -14,7 +14,11 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,28 +42,39 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /logs} the supervisor's recent log lines ({@code ?lines=N}), or the tail of a
  *       component's log ({@code ?component=collector});
  *   <li>{@code /dq} the newest data-quality report (JSON), 404 when there is none;
- *   <li>{@code /metrics} Prometheus text: the supervisor's metrics and each child's, merged.
+ *   <li>{@code /metrics} Prometheus text: the supervisor's metrics and each child's, merged;
+ *   <li>{@code /api/v1/} the query API ({@code quotes|ofi|cvd/{venue}/{symbol}}, {@code
+ *       candles/{venue}/{symbol}?interval=&limit=}), passed through unchanged to the Streams app's
+ *       query server, which routes a key to the instance that owns it.
  * </ul>
  */
 public final class StackHttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StackHttpServer.class);
   private static final int MAX_LOG_LINES = 2000;
 
+  private static final String API = "/api/v1/";
+
   private final HttpServer server;
   private final ExecutorService executor;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
   /**
    * @param config the settings (bind address, port, data directory)
    * @param health each part's readiness ({@code "ready"} or why not)
    * @param monitor venue health, statistics and metrics
    * @param logs the supervisor's recent log lines
+   * @param streamsUrl base URL of the Streams app's query server, or null when it does not run
    */
   public StackHttpServer(
-      StackConfig config, Supplier<Map<String, String>> health, OpsMonitor monitor, RingBufferAppender logs)
+      StackConfig config,
+      Supplier<Map<String, String>> health,
+      OpsMonitor monitor,
+      RingBufferAppender logs,
+      String streamsUrl)
       throws IOException {
     server =
         HttpServer.create(
-            new InetSocketAddress(config.bindAddress(), config.port(StackConfig.HTTP_PORT_CONFIG)), 16);
+            new InetSocketAddress(config.get(StackConfig.HTTP_BIND_CONFIG), config.port(StackConfig.HTTP_PORT_CONFIG)), 16);
     executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "ticklake-http");
       t.setDaemon(true);
@@ -89,6 +104,15 @@ public final class StackHttpServer implements AutoCloseable {
                 sb.append(")\n");
               });
           send(ex, ok ? 200 : 503, "text/plain; charset=utf-8", sb.toString());
+        });
+    context(
+        API,
+        ex -> {
+          if (streamsUrl == null) {
+            send(ex, 404, "application/json", "{\"error\":\"the Streams app is not enabled (streams.enabled=false)\"}");
+          } else {
+            proxy(ex, streamsUrl);
+          }
         });
     context(
         "/logs",
@@ -196,6 +220,30 @@ public final class StackHttpServer implements AutoCloseable {
       f.readFully(b);
       List<String> all = Arrays.asList(new String(b, StandardCharsets.UTF_8).split("\n"));
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
+    }
+  }
+
+  private void proxy(HttpExchange ex, String streamsUrl) throws IOException {
+    if (!"GET".equals(ex.getRequestMethod())) {
+      send(ex, 405, "application/json", "{\"error\":\"GET only\"}");
+      return;
+    }
+    String raw = ex.getRequestURI().getRawPath();
+    String query = ex.getRequestURI().getRawQuery();
+    URI target = URI.create(streamsUrl + raw + (query == null ? "" : "?" + query));
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(15)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      send(ex, 503, "application/json", "{\"error\":\"interrupted\"}");
+    } catch (IOException e) {
+      log.debug("query {} not answered by the Streams app at {}: {}", raw, streamsUrl, e.toString());
+      send(ex, 503, "application/json",
+          "{\"error\":\"the Streams app at " + streamsUrl + " does not answer (starting or restarting?)\"}");
     }
   }
 

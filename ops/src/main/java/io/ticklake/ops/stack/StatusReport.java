@@ -43,6 +43,12 @@ public final class StatusReport {
               Provisioner.LAKE_CONNECTOR));
     }
     sb.append(String.format("  %-20s %s/health%n", "ticklake HTTP", c.httpUrl()));
+    if (c.flag(StackConfig.STREAMS_ENABLED_CONFIG)) {
+      sb.append(
+          String.format(
+              "  %-20s %s/api/v1/ofi/binance-usdm/BTCUSDT (quotes, ofi, cvd, candles)%n",
+              "Query API", c.httpUrl()));
+    }
     sb.append(String.format("  %-20s %s%n", "Logs", c.dataDir().resolve("logs")));
     return sb.toString();
   }

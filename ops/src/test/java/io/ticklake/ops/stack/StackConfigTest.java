@@ -53,7 +53,7 @@ class StackConfigTest {
     assertThat(c.embeddedRegistry()).isTrue();
     assertThat(new LocalStack(c, tmp).components())
         .extracting(ComponentSpec::name)
-        .containsExactly("registry", "connect", "collector");
+        .containsExactly("registry", "connect", "streams", "collector");
     // Listing the parts (as status does) writes nothing.
     assertThat(tmp.resolve("conf")).doesNotExist();
   }
@@ -66,6 +66,9 @@ class StackConfigTest {
         .hasMessageContaining("http.port");
     assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("kafka.prot", "1")))
         .hasMessageContaining("kafka.prot");
+    assertThatThrownBy(
+            () -> StackConfig.load(null, Map.of(), Map.of("streams.processing.guarantee", "exactly_once")))
+        .hasMessageContaining("streams.processing.guarantee");
   }
 
   @Test

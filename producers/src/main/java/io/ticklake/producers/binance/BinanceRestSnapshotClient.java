@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches {@code GET /fapi/v1/depth?symbol=X&limit=1000} with {@code java.net.http}, asynchronously,
- * and keeps inside Binance's request-weight limits:
+ * Fetches {@code GET /fapi/v1/depth?symbol=X&limit=1000} (and, through {@link #get}, any other
+ * public REST call such as the backfill's aggTrades, trades and klines) with {@code java.net.http},
+ * asynchronously, and keeps inside Binance's request-weight limits, one budget for all of them:
  *
  * <ul>
  *   <li>reads {@code X-MBX-USED-WEIGHT-1M} from every answer and holds calls until the next minute
@@ -97,13 +98,64 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
    */
   public CompletableFuture<Answer> fetchAnswer(String symbol) {
     CompletableFuture<Answer> result = new CompletableFuture<>();
-    scheduler.execute(() -> attempt(symbol, result, 0));
+    Call<Answer> call =
+        new Call<>(
+            "/fapi/v1/depth?symbol=" + symbol + "&limit=" + limit,
+            DEPTH_WEIGHT,
+            "depth " + symbol,
+            Integer.MAX_VALUE,
+            body -> {
+              BookDelta snapshot = parser.parseDepthSnapshot(symbol, body, clock.instant());
+              snapshots.incrementAndGet();
+              return new Answer(body, snapshot);
+            },
+            result);
+    scheduler.execute(() -> attempt(call, 0));
     return result;
   }
 
-  private void attempt(String symbol, CompletableFuture<Answer> result, int failures) {
+  /**
+   * Any other {@code GET} of the REST API (e.g. {@code /fapi/v1/aggTrades?...}), under the same
+   * weight budget, 429 and 418 rules as the snapshots: one budget per client, so every caller in
+   * the process shares it. Network errors and 5xx answers are retried with the capped backoff, at
+   * most {@code maxFailures} times in a row; a 4xx other than 429/418 is not retried.
+   *
+   * @param weight the request weight Binance charges for this call
+   * @return the answer's body; exceptionally {@link RestRefusedException} when refused or given up
+   */
+  public CompletableFuture<String> get(String pathAndQuery, int weight, int maxFailures) {
+    CompletableFuture<String> result = new CompletableFuture<>();
+    Call<String> call = new Call<>(pathAndQuery, weight, pathAndQuery, maxFailures, body -> body, result);
+    scheduler.execute(() -> attempt(call, 0));
+    return result;
+  }
+
+  /** A REST answer that retrying cannot fix, or a call given up after too many failures. */
+  public static final class RestRefusedException extends RuntimeException {
+    private final int status;
+
+    RestRefusedException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+
+    /** The HTTP status, or 0 when there was no answer. */
+    public int status() {
+      return status;
+    }
+  }
+
+  @FunctionalInterface
+  private interface BodyParser<T> {
+    T parse(String body) throws ParseException;
+  }
+
+  private record Call<T>(
+      String pathAndQuery, int weight, String what, int maxFailures, BodyParser<T> parser, CompletableFuture<T> result) {}
+
+  private <T> void attempt(Call<T> call, int failures) {
     if (closed) {
-      result.completeExceptionally(new IllegalStateException("REST client closed"));
+      call.result().completeExceptionally(new IllegalStateException("REST client closed"));
       return;
     }
     long now = clock.millis();
@@ -115,36 +167,36 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
       }
       if (now < blockedUntilMillis) {
         waitMillis = blockedUntilMillis - now;
-      } else if (usedWeight + DEPTH_WEIGHT > weightBudget * WEIGHT_STOP_FRACTION) {
+      } else if (usedWeight + call.weight() > weightBudget * WEIGHT_STOP_FRACTION) {
         waitMillis = (weightMinute + 1) * 60_000 - now + 50;
         if (budgetWaits.incrementAndGet() == 1 || failures == 0) {
-          log.warn("REST weight {}/{} used this minute (stop at {}%): holding depth {} for {} ms",
-              usedWeight, weightBudget, (int) (WEIGHT_STOP_FRACTION * 100), symbol, waitMillis);
+          log.warn("REST weight {}/{} used this minute (stop at {}%): holding {} for {} ms",
+              usedWeight, weightBudget, (int) (WEIGHT_STOP_FRACTION * 100), call.what(), waitMillis);
         }
       } else {
         waitMillis = 0;
-        usedWeight += DEPTH_WEIGHT; // counted before the answer tells, so parallel calls see it
+        usedWeight += call.weight(); // counted before the answer tells, so parallel calls see it
       }
     }
     if (waitMillis > 0) {
-      retryLater(symbol, result, failures, waitMillis);
+      retryLater(call, failures, waitMillis);
       return;
     }
-    URI uri = restBase.resolve("/fapi/v1/depth?symbol=" + symbol + "&limit=" + limit);
+    URI uri = restBase.resolve(call.pathAndQuery());
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
     calls.incrementAndGet();
     http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .whenComplete(
             (response, error) -> {
               if (error != null) {
-                failed(symbol, result, failures, "request failed: " + error);
+                failed(call, failures, 0, "request failed: " + error);
               } else {
-                answered(symbol, result, failures, response);
+                answered(call, failures, response);
               }
             });
   }
 
-  private void answered(String symbol, CompletableFuture<Answer> result, int failures, HttpResponse<String> response) {
+  private <T> void answered(Call<T> call, int failures, HttpResponse<String> response) {
     long now = clock.millis();
     response.headers().firstValue("X-MBX-USED-WEIGHT-1M").ifPresent(w -> {
       try {
@@ -164,11 +216,9 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
     int status = response.statusCode();
     if (status == 200) {
       try {
-        BookDelta snapshot = parser.parseDepthSnapshot(symbol, response.body(), clock.instant());
-        snapshots.incrementAndGet();
-        result.complete(new Answer(response.body(), snapshot));
+        call.result().complete(call.parser().parse(response.body()));
       } catch (ParseException e) {
-        failed(symbol, result, failures, "unreadable snapshot: " + e.getMessage());
+        failed(call, failures, status, "unreadable answer: " + e.getMessage());
       }
       return;
     }
@@ -179,34 +229,46 @@ public final class BinanceRestSnapshotClient implements AutoCloseable {
       }
       if (status == 429) {
         rateLimited.incrementAndGet();
-        log.warn("REST 429 (rate limited) on depth {}: used weight {}, no REST call for {} ms (Retry-After)",
-            symbol, response.headers().firstValue("X-MBX-USED-WEIGHT-1M").orElse("?"), retryAfterMillis);
+        log.warn("REST 429 (rate limited) on {}: used weight {}, no REST call for {} ms (Retry-After)",
+            call.what(), response.headers().firstValue("X-MBX-USED-WEIGHT-1M").orElse("?"), retryAfterMillis);
       } else {
         banned.incrementAndGet();
-        log.error("REST 418 (IP banned) on depth {}: every REST call stopped for {} ms (Retry-After)",
-            symbol, retryAfterMillis);
+        log.error("REST 418 (IP banned) on {}: every REST call stopped for {} ms (Retry-After)",
+            call.what(), retryAfterMillis);
       }
-      retryLater(symbol, result, failures + 1, retryAfterMillis);
+      // Waiting out a refusal is not a failure of the call: it does not count against maxFailures.
+      retryLater(call, failures, retryAfterMillis);
       return;
     }
-    failed(symbol, result, failures, "HTTP " + status + ": " + abbreviate(response.body()));
+    if (status >= 400 && status < 500 && call.maxFailures() != Integer.MAX_VALUE) {
+      errors.incrementAndGet();
+      call.result().completeExceptionally(
+          new RestRefusedException(status, call.what() + ": HTTP " + status + ": " + abbreviate(response.body())));
+      return;
+    }
+    failed(call, failures, status, "HTTP " + status + ": " + abbreviate(response.body()));
   }
 
-  private void failed(String symbol, CompletableFuture<Answer> result, int failures, String what) {
+  private <T> void failed(Call<T> call, int failures, int status, String what) {
     errors.incrementAndGet();
+    if (failures + 1 >= call.maxFailures()) {
+      log.warn("REST {} failed {} times in a row: {}; giving up", call.what(), failures + 1, what);
+      call.result().completeExceptionally(new RestRefusedException(status, call.what() + ": " + what));
+      return;
+    }
     long delay = Math.min(ERROR_BACKOFF_MAX.toMillis(), 250L << Math.min(failures, 10));
     if (failures == 0 || failures % 20 == 0) {
-      log.warn("REST depth {} failed ({} failures in a row): {}; retrying in {} ms", symbol, failures + 1, what, delay);
+      log.warn("REST {} failed ({} failures in a row): {}; retrying in {} ms", call.what(), failures + 1, what, delay);
     }
-    retryLater(symbol, result, failures + 1, delay);
+    retryLater(call, failures + 1, delay);
   }
 
-  private void retryLater(String symbol, CompletableFuture<Answer> result, int failures, long delayMillis) {
+  private <T> void retryLater(Call<T> call, int failures, long delayMillis) {
     if (closed) {
-      result.completeExceptionally(new IllegalStateException("REST client closed"));
+      call.result().completeExceptionally(new IllegalStateException("REST client closed"));
       return;
     }
-    scheduler.schedule(() -> attempt(symbol, result, failures), delayMillis, TimeUnit.MILLISECONDS);
+    scheduler.schedule(() -> attempt(call, failures), delayMillis, TimeUnit.MILLISECONDS);
   }
 
   private static Optional<Long> retryAfter(HttpResponse<?> response) {

@@ -148,7 +148,23 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
             collector);
     ws.start();
     log.info("collecting {} {} for {} from {}", VENUE, config.channels(), config.symbols(), config.wsUrl());
-    return new Running(collector, ws, rest, collector.metrics(), config.wsUrl());
+    // In this process, on this REST client: one weight budget and one 418 ban for snapshots and
+    // backfill alike, as Binance counts them (per IP).
+    BinanceBackfill backfill = null;
+    if (config.backfillEnabled()) {
+      Map<String, Object> consumerConfig = new HashMap<>(config.producerOverrides());
+      consumerConfig.put("schema.registry.url", config.schemaRegistryUrl());
+      backfill =
+          new BinanceBackfill(
+                  BinanceBackfill.consumer(config.bootstrapServers(), consumerConfig),
+                  collector.producer,
+                  rest,
+                  config.symbols(),
+                  config.channels(),
+                  Clock.systemUTC())
+              .start();
+    }
+    return new Running(collector, ws, rest, collector.metrics(), config.wsUrl(), backfill);
   }
 
   /**
@@ -192,13 +208,18 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
         .start(config.bookSnapshotInterval());
   }
 
-  /** A collector with its connections; closing it stops everything and flushes the producers. */
+  /**
+   * A collector with its connections; closing it stops everything and flushes the producers.
+   *
+   * @param backfill the gap backfill, or null when {@code backfill.enabled=false}
+   */
   public record Running(
       BinanceUsdmCollector collector,
       ReconnectingWsClient ws,
       BinanceRestSnapshotClient rest,
       CollectorMetrics metrics,
-      String wsBase)
+      String wsBase,
+      BinanceBackfill backfill)
       implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicLong REQUEST_IDS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -243,6 +264,9 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     @Override
     public void close() {
       ws.close();
+      if (backfill != null) {
+        backfill.close();
+      }
       collector.close();
     }
   }

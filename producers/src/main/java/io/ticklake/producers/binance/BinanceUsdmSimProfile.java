@@ -27,12 +27,52 @@ import java.util.TreeMap;
  * diff played since (sent or dropped), with {@code lastUpdateId} = the last diff's {@code u}, so a
  * client can resync after a break or a reconnect. Weight: 20 per depth call (limit 1000), reported
  * in {@code X-MBX-USED-WEIGHT-1M} per minute.
+ *
+ * <p>The backfill's calls are answered from the trades played so far (sent or not), as the venue
+ * would: {@code /fapi/v1/aggTrades} ({@code fromId} or {@code startTime}/{@code endTime}, {@code
+ * limit}), {@code /fapi/v1/trades} (the last {@code limit} market trades) and {@code
+ * /fapi/v1/klines?interval=1m} (built from those trades).
  */
 public final class BinanceUsdmSimProfile implements VenueProfile {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DEPTH_WEIGHT = 20;
 
   private final Map<String, SymbolBook> books = new HashMap<>();
+  private final Map<String, List<ObjectNode>> aggTrades = new HashMap<>();
+  private final Map<String, List<ObjectNode>> trades = new HashMap<>();
+  private final Map<String, NavigableMap<Long, Kline>> klines = new HashMap<>();
+  private final Map<String, Long> lastTradeTime = new HashMap<>();
+
+  /** A 1-minute kline being built from played trades. */
+  private static final class Kline {
+    BigDecimal open;
+    BigDecimal high;
+    BigDecimal low;
+    BigDecimal close;
+    BigDecimal volume = BigDecimal.ZERO;
+    BigDecimal quoteVolume = BigDecimal.ZERO;
+    BigDecimal takerBuy = BigDecimal.ZERO;
+    BigDecimal takerBuyQuote = BigDecimal.ZERO;
+    long count;
+
+    void add(BigDecimal price, BigDecimal qty, boolean buyerIsMaker) {
+      if (open == null) {
+        open = price;
+        high = price;
+        low = price;
+      }
+      high = high.max(price);
+      low = low.min(price);
+      close = price;
+      volume = volume.add(qty);
+      quoteVolume = quoteVolume.add(price.multiply(qty));
+      if (!buyerIsMaker) {
+        takerBuy = takerBuy.add(qty);
+        takerBuyQuote = takerBuyQuote.add(price.multiply(qty));
+      }
+      count++;
+    }
+  }
   private long weightMinute = -1;
   private int usedWeight;
 
@@ -89,6 +129,10 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
 
   @Override
   public synchronized void played(String frame) {
+    if (frame.contains("\"aggTrade\"") || frame.contains("\"e\":\"trade\"")) {
+      playedTrade(frame);
+      return;
+    }
     if (!frame.contains("depthUpdate")) {
       return;
     }
@@ -113,10 +157,94 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
     }
   }
 
+  private void playedTrade(String frame) {
+    JsonNode d;
+    try {
+      d = JSON.readTree(frame).path("data");
+    } catch (IOException e) {
+      return; // not a frame the venue could have served; the client sees it as it is
+    }
+    String symbol = d.path("s").asText();
+    BigDecimal price = new BigDecimal(d.path("p").asText("0"));
+    BigDecimal qty = new BigDecimal(d.path("q").asText("0"));
+    boolean m = d.path("m").asBoolean();
+    long time = d.path("T").asLong(d.path("E").asLong());
+    if ("aggTrade".equals(d.path("e").asText())) {
+      ObjectNode a = JSON.createObjectNode();
+      a.put("a", d.path("a").asLong()).put("p", d.path("p").asText()).put("q", d.path("q").asText());
+      a.put("f", d.path("f").asLong()).put("l", d.path("l").asLong()).put("T", time).put("m", m);
+      aggTrades.computeIfAbsent(symbol, k -> new java.util.ArrayList<>()).add(a);
+    } else {
+      if (!"MARKET".equals(d.path("X").asText())) {
+        return; // /fapi/v1/trades and klines hold market trades only
+      }
+      ObjectNode t = JSON.createObjectNode();
+      t.put("id", d.path("t").asLong()).put("price", d.path("p").asText()).put("qty", d.path("q").asText());
+      t.put("quoteQty", price.multiply(qty).toPlainString()).put("time", time).put("isBuyerMaker", m);
+      trades.computeIfAbsent(symbol, k -> new java.util.ArrayList<>()).add(t);
+    }
+    lastTradeTime.merge(symbol, time, Math::max);
+    klines.computeIfAbsent(symbol, k -> new TreeMap<>()).computeIfAbsent(time / 60_000 * 60_000, k -> new Kline()).add(price, qty, m);
+  }
+
+  private static long param(Map<String, List<String>> query, String name, long otherwise) {
+    List<String> v = query.get(name);
+    return v == null || v.isEmpty() ? otherwise : Long.parseLong(v.get(0));
+  }
+
+  private RestAnswer history(String path, String symbol, Map<String, List<String>> query) {
+    int limit = (int) Math.min(1000, param(query, "limit", 500));
+    ArrayNode out = JSON.createArrayNode();
+    switch (path) {
+      case "/fapi/v1/aggTrades" -> {
+        long fromId = param(query, "fromId", -1);
+        long start = param(query, "startTime", Long.MIN_VALUE);
+        long end = param(query, "endTime", Long.MAX_VALUE);
+        for (ObjectNode a : aggTrades.getOrDefault(symbol, List.of())) {
+          boolean in = fromId >= 0 ? a.get("a").asLong() >= fromId : a.get("T").asLong() >= start && a.get("T").asLong() <= end;
+          if (in && out.size() < limit) {
+            out.add(a);
+          }
+        }
+        return new RestAnswer(200, out.toString(), weight(20));
+      }
+      case "/fapi/v1/trades" -> {
+        List<ObjectNode> all = trades.getOrDefault(symbol, List.of());
+        all.subList(Math.max(0, all.size() - limit), all.size()).forEach(out::add);
+        return new RestAnswer(200, out.toString(), weight(5));
+      }
+      default -> {
+        if (!"1m".equals(query.getOrDefault("interval", List.of("")).get(0))) {
+          return new RestAnswer(400, "{\"code\":-1120,\"msg\":\"Invalid interval (the simulator serves 1m).\"}", weight(5));
+        }
+        long start = param(query, "startTime", Long.MIN_VALUE);
+        // Only minutes over on the recording's timeline: the venue's own clock, which the
+        // simulator replays, had not reached the end of a later one yet.
+        long end = Math.min(param(query, "endTime", Long.MAX_VALUE), lastTradeTime.getOrDefault(symbol, Long.MIN_VALUE) - 60_000);
+        for (Map.Entry<Long, Kline> e : klines.getOrDefault(symbol, new TreeMap<>()).entrySet()) {
+          Kline k = e.getValue();
+          if (e.getKey() + 60_000 <= start || e.getKey() > end || out.size() >= limit) {
+            continue;
+          }
+          ArrayNode row = out.addArray();
+          row.add(e.getKey()).add(k.open.toPlainString()).add(k.high.toPlainString()).add(k.low.toPlainString());
+          row.add(k.close.toPlainString()).add(k.volume.toPlainString()).add(e.getKey() + 59_999);
+          row.add(k.quoteVolume.toPlainString()).add(k.count).add(k.takerBuy.toPlainString());
+          row.add(k.takerBuyQuote.toPlainString()).add("0");
+        }
+        return new RestAnswer(200, out.toString(), weight(5));
+      }
+    }
+  }
+
   @Override
   public synchronized RestAnswer rest(String path, Map<String, List<String>> query) {
     if (path.equals("/fapi/v1/ping")) {
       return new RestAnswer(200, "{}", weight()); // Binance's connectivity test (weight 1)
+    }
+    if (List.of("/fapi/v1/aggTrades", "/fapi/v1/trades", "/fapi/v1/klines").contains(path)) {
+      String symbol = query.getOrDefault("symbol", List.of("")).get(0).toUpperCase(Locale.ROOT);
+      return history(path, symbol, query);
     }
     if (!path.equals("/fapi/v1/depth")) {
       return new RestAnswer(404, "{\"code\":-1000,\"msg\":\"unknown path " + path + "\"}", Map.of());
@@ -144,12 +272,16 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
   }
 
   private Map<String, String> weight() {
+    return weight(DEPTH_WEIGHT);
+  }
+
+  private Map<String, String> weight(int weight) {
     long minute = System.currentTimeMillis() / 60_000;
     if (minute != weightMinute) {
       weightMinute = minute;
       usedWeight = 0;
     }
-    usedWeight += DEPTH_WEIGHT;
+    usedWeight += weight;
     return Map.of("X-MBX-USED-WEIGHT-1M", Integer.toString(usedWeight));
   }
 

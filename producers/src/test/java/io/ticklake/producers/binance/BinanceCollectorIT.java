@@ -91,6 +91,8 @@ class BinanceCollectorIT {
     props.put(CollectorConfig.CHANNELS_CONFIG, "trade,depth@0ms,bookTicker");
     props.put(CollectorConfig.WS_URL_CONFIG, sim.wsUrl());
     props.put(CollectorConfig.REST_URL_CONFIG, sim.restUrl());
+    // The collector alone; gapsAreBackfilledFromRestAndMarkedFilled turns the backfill on.
+    props.put(CollectorConfig.BACKFILL_ENABLED_CONFIG, "false");
     props.putAll(extra);
     return BinanceUsdmCollector.run(new CollectorConfig(props));
   }
@@ -180,6 +182,87 @@ class BinanceCollectorIT {
     // Snapshots: the recorded one, one after the 1006 reconnect, one after the break (and any
     // after the stall's reconnects).
     assertThat(book).filteredOn(BookDelta::getSnapshot).hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  /**
+   * The backfill on the simulator: an abrupt close makes the collector report a DISCONNECT gap
+   * (PENDING), and a trade-id jump is reported the way the Streams app does. Both are fetched from
+   * REST ({@code /fapi/v1/trades}, {@code /fapi/v1/klines}) and written again as FILLED; what the
+   * backfill produced is exactly the capture's trades again (same id, price, size, side), for the
+   * dedup downstream to absorb.
+   */
+  @Test
+  void gapsAreBackfilledFromRestAndMarkedFilled() throws Exception {
+    sim = simulator(0).start(0);
+    sim.injectBefore(1500, sim::closeAbruptly);
+    collector = collect(Map.of(CollectorConfig.BACKFILL_ENABLED_CONFIG, "true"));
+    await().atMost(Duration.ofSeconds(90)).until(() -> sim.finished()
+        && collector.metrics().channel("trade").produced.get() == 491);
+
+    List<Trade> captured = new ArrayList<>();
+    BinanceMessageParser parser = new BinanceMessageParser();
+    for (CaptureFile.Entry e : capture) {
+      if (parser.parse(e.frame(), Instant.EPOCH).record() instanceof Trade t) {
+        captured.add(t);
+      }
+    }
+    Trade before = captured.get(100);
+    Trade after = captured.get(103); // trades 101 and 102 "missing"
+    Map<String, Object> p = new HashMap<>(consumerConfig());
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    GapEvent idGap =
+        GapEvent.newBuilder()
+            .setGapId("binance-usdm:BTCUSDT:TRADE_ID:trade:" + before.getTradeId())
+            .setVenue("binance-usdm")
+            .setSymbol("BTCUSDT")
+            .setKind(GapKind.TRADE_ID)
+            .setStream("trade")
+            .setLastGoodSequence(Long.parseLong(before.getTradeId()))
+            .setFirstSequenceAfter(Long.parseLong(after.getTradeId()))
+            .setLastGoodTime(before.getEventTime())
+            .setFirstTimeAfter(after.getEventTime())
+            .setDetectedTime(Instant.now())
+            .setCause("trade id jump")
+            .setBackfillStatus(io.ticklake.schema.v1.BackfillStatus.PENDING)
+            .setBackfillDetail(null)
+            .build();
+    io.ticklake.schema.serde.AvroWireSerializer<GapEvent> ser = new io.ticklake.schema.serde.AvroWireSerializer<>();
+    ser.configure(p, false);
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, GapEvent> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            ser)) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.GAPS, "binance-usdm:BTCUSDT", idGap)).get();
+    }
+
+    List<GapEvent> gaps = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
+      gaps.clear();
+      gaps.addAll(consumeAtLeast(Topics.GAPS, 1, GapEvent.class));
+      return gaps.stream().filter(g -> g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
+          .map(GapEvent::getKind).toList().containsAll(List.of(GapKind.DISCONNECT, GapKind.TRADE_ID));
+    });
+    GapEvent idFilled = gaps.stream()
+        .filter(g -> g.getGapId().equals(idGap.getGapId()) && g.getBackfillStatus() != io.ticklake.schema.v1.BackfillStatus.PENDING)
+        .findFirst().orElseThrow();
+    assertThat(idFilled.getBackfillDetail()).startsWith("2 trades from /fapi/v1/trades").contains("1m klines");
+    GapEvent disconnect = gaps.stream()
+        .filter(g -> g.getKind() == GapKind.DISCONNECT && g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
+        .findFirst().orElseThrow();
+    assertThat(disconnect.getCause()).contains("1006");
+    assertThat(collector.rest().calls()).isGreaterThanOrEqualTo(4); // depth, trades and klines, twice
+    assertThat(collector.backfill().filled()).isGreaterThanOrEqualTo(2);
+
+    // Backfilled trades are the captured ones again, byte for byte in their keys.
+    Map<String, String> byId = new HashMap<>();
+    captured.forEach(t -> byId.put(t.getTradeId(), tradeKey(t).replaceAll("\\|[^|]*$", "")));
+    List<Trade> all = consumeAtLeast(Topics.TRADES, 491 + 2, Trade.class);
+    assertThat(all.size()).isGreaterThan(491);
+    for (Trade t : all) {
+      assertThat(tradeKey(t).replaceAll("\\|[^|]*$", "")).isEqualTo(byId.get(t.getTradeId()));
+    }
+    assertThat(all.stream().filter(t -> t.getTradeId().equals(captured.get(101).getTradeId()))).hasSizeGreaterThanOrEqualTo(2);
   }
 
   private List<String> expectedTrades() throws Exception {

@@ -164,12 +164,24 @@ public final class KafkaStore implements SchemaStore {
   }
 
   private long endOffset() {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      return admin
-          .listOffsets(Map.of(partition, OffsetSpec.latest()))
-          .partitionResult(partition)
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .offset();
+      while (true) {
+        try {
+          return admin
+              .listOffsets(Map.of(partition, OffsetSpec.latest()))
+              .partitionResult(partition)
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .offset();
+        } catch (ExecutionException e) {
+          // A topic just created may not be in the broker's metadata yet (seen on a loaded host).
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+              || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(100);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw RegistryException.storeError("interrupted reading the end of " + topic, e);

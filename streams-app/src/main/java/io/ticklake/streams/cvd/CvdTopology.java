@@ -6,6 +6,7 @@ import io.ticklake.schema.v1.Trade;
 import io.ticklake.streams.AppConfig;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.WindowCloser;
+import io.ticklake.streams.ohlcv.OhlcvTopology;
 import io.ticklake.streams.serde.SerdeFactory;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
@@ -48,7 +49,9 @@ public final class CvdTopology {
                 Named.as(CVD_1M_AGGREGATE),
                 Materialized.<String, Cvd, WindowStore<Bytes, byte[]>>as(CVD_1M_STORE)
                     .withKeySerde(keys)
-                    .withValueSerde(cvds))
+                    .withValueSerde(cvds)
+                    .withRetention(OhlcvTopology.uncachedRetention(Duration.ofMinutes(1), config.ohlcvGrace()))
+                    .withCachingDisabled()) // see OhlcvTopology's class comment
             .toStream(Named.as("cvd-1m-to-stream"))
             .process(new WindowCloser<Cvd>((c, start, end) -> CvdCalculator.close(c, start, end, null)), Named.as("cvd-1m-close"))
             .processValues(

@@ -6,9 +6,11 @@ import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.streams.AppConfig;
 import io.ticklake.streams.dq.Deduplication;
+import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.Times;
 import io.ticklake.streams.internal.WindowCloser;
+import io.ticklake.streams.ohlcv.OhlcvTopology;
 import io.ticklake.streams.serde.SerdeFactory;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
@@ -51,7 +53,8 @@ public final class OfiTopology {
     KStream<String, Ofi> terms;
     if (config.ofiFromBook()) {
       terms =
-          builder.stream(Topics.BOOK, Consumed.with(keys, serdes.value(BookDelta.class)).withName("book-source"))
+          builder.stream(Topics.BOOK, Consumed.with(keys, serdes.value(BookDelta.class)).withName("book-source")
+                  .withTimestampExtractor(new EventTimeExtractor()))
               .processValues(new BookOfiProcessor(BOOK_STORE, serdes.value(BookDelta.class)), Named.as("ofi-book-terms"));
     } else {
       terms =
@@ -70,7 +73,8 @@ public final class OfiTopology {
   /** The quotes topic, duplicates (same venue, symbol, update id) dropped. */
   public static KStream<String, Quote> dedupQuotes(StreamsBuilder builder, AppConfig config, SerdeFactory serdes) {
     return builder
-        .stream(Topics.QUOTES, Consumed.with(serdes.key(), serdes.value(Quote.class)).withName("quotes-source"))
+        .stream(Topics.QUOTES, Consumed.with(serdes.key(), serdes.value(Quote.class)).withName("quotes-source")
+                .withTimestampExtractor(new EventTimeExtractor()))
         .processValues(
             new Deduplication<>(QUOTES_DEDUP_STORE, config.dedupTtl(), OfiTopology::quoteId), Named.as("ofi-quotes-dedup"));
   }
@@ -95,7 +99,9 @@ public final class OfiTopology {
             Named.as(prefix + "-aggregate"),
             Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(serdes.key())
-                .withValueSerde(ofis))
+                .withValueSerde(ofis)
+                .withRetention(OhlcvTopology.uncachedRetention(size, config.ofiGrace()))
+                .withCachingDisabled()) // see OhlcvTopology's class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));
   }

@@ -24,6 +24,15 @@ import org.apache.kafka.streams.state.WindowStore;
  * Candles: 1-minute candles from deduplicated, on-time market trades, emitted once when the window
  * closes (stream time past its end plus the grace); 5-minute and 1-hour rollups of the closed
  * 1-minute candles, read back from their topic.
+ *
+ * <p>Every window store emitted on window close (here, in CVD and in OFI) has caching disabled:
+ * the first close after a start scans a caching window store interval by interval from the epoch
+ * (Kafka's {@code TimeOrderedCachingWindowStore}), tens of seconds per store, which outlasts the
+ * exactly-once transaction timeout, so the task was fenced and started over, forever (seen with
+ * {@code ./ticklake up}). The RocksDB store visits only the segments that exist. Uncached, a
+ * store must also retain a window until it is emitted: with the default retention (size plus
+ * grace) a jump in stream time expired windows in the store before the close emitted them, which
+ * the cache used to hide; see {@link #uncachedRetention}.
  */
 public final class OhlcvTopology {
   public static final String OHLCV_1M_GROUPED = "ohlcv-1m-by-symbol";
@@ -35,6 +44,12 @@ public final class OhlcvTopology {
   public static final Duration OHLCV_1M_RETENTION = Duration.ofDays(1);
 
   private OhlcvTopology() {}
+
+  /** Retention of an uncached emit-on-close window store: a day, at least size plus grace. */
+  public static Duration uncachedRetention(Duration size, Duration grace) {
+    Duration min = size.plus(grace);
+    return min.compareTo(Duration.ofDays(1)) > 0 ? min : Duration.ofDays(1);
+  }
 
   /**
    * Adds the candle processors.
@@ -57,7 +72,8 @@ public final class OhlcvTopology {
             Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(OHLCV_1M_STORE)
                 .withKeySerde(keys)
                 .withValueSerde(candles)
-                .withRetention(OHLCV_1M_RETENTION))
+                .withRetention(OHLCV_1M_RETENTION)
+                .withCachingDisabled()) // see the class comment
         .toStream(Named.as("ohlcv-1m-to-stream"))
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as("ohlcv-1m-close"))
         .to(Topics.OHLCV_1M, Produced.with(keys, candles).withName("ohlcv-1m-sink"));
@@ -92,7 +108,8 @@ public final class OhlcvTopology {
             Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(keys)
                 .withValueSerde(candles)
-                .withRetention(size.multipliedBy(48).plus(config.rollupGrace())))
+                .withRetention(size.multipliedBy(48).plus(config.rollupGrace()))
+                .withCachingDisabled()) // see the class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as(prefix + "-close"))
         .to(topic, Produced.with(keys, candles).withName(prefix + "-sink"));

@@ -32,8 +32,24 @@ public final class QueryJson {
     return n;
   }
 
-  public static ObjectNode ofi(Ofi o, Instant now) {
-    ObjectNode n = header(o.getVenue(), o.getSymbol(), o.getEventTime(), now);
+  /**
+   * OFI since the start of the UTC day: {@code ofi} and {@code updates} up to the newest update
+   * (minutes still open included), {@code closedThrough} the end of the last closed minute, and
+   * that minute on its own in {@code lastMinute} (null when none closed today yet).
+   */
+  public static ObjectNode ofi(Ofi dayToDate, Instant closedThrough, Ofi lastMinute, Instant now) {
+    ObjectNode n = header(dayToDate.getVenue(), dayToDate.getSymbol(), dayToDate.getEventTime(), now);
+    ofiFields(n, dayToDate);
+    n.put("closedThrough", closedThrough == null ? null : closedThrough.toString());
+    if (lastMinute == null) {
+      n.putNull("lastMinute");
+    } else {
+      ofiFields(n.putObject("lastMinute"), lastMinute);
+    }
+    return n;
+  }
+
+  private static void ofiFields(ObjectNode n, Ofi o) {
     n.put("window", o.getWindow());
     n.put("windowStart", o.getWindowStart().toString());
     n.put("windowEnd", o.getWindowEnd().toString());
@@ -41,18 +57,41 @@ public final class QueryJson {
     ArrayNode levels = n.putArray("ofiLevels");
     o.getOfiLevels().forEach(l -> levels.add(plain(l)));
     n.put("updates", o.getUpdates());
-    return n;
   }
 
-  public static ObjectNode cvd(Cvd c, Instant now) {
-    ObjectNode n = header(c.getVenue(), c.getSymbol(), c.getEventTime(), now);
-    n.put("windowStart", c.getWindowStart().toString());
-    n.put("windowEnd", c.getWindowEnd().toString());
-    n.put("delta", plain(c.getDelta()));
-    n.put("cumulative", plain(c.getCumulative()));
-    n.put("buyVolume", plain(c.getBuyVolume()));
-    n.put("sellVolume", plain(c.getSellVolume()));
-    n.put("tradeCount", c.getTradeCount());
+  /**
+   * CVD since the start of the UTC day: {@code cumulative} up to the newest trade (minutes still
+   * open included, {@code openTrades} of them), and the last closed minute in {@code lastMinute}
+   * ({@code closedThrough} its end; both null when none closed today yet).
+   */
+  public static ObjectNode cvd(
+      String venue,
+      String symbol,
+      Instant dayStart,
+      Instant windowEnd,
+      BigDecimal cumulative,
+      long openTrades,
+      Cvd lastMinute,
+      Instant asOf,
+      Instant now) {
+    ObjectNode n = header(venue, symbol, asOf, now);
+    n.put("windowStart", dayStart.toString());
+    n.put("windowEnd", windowEnd.toString());
+    n.put("cumulative", plain(cumulative));
+    n.put("openTrades", openTrades);
+    if (lastMinute == null) {
+      n.putNull("closedThrough");
+      n.putNull("lastMinute");
+    } else {
+      n.put("closedThrough", lastMinute.getWindowEnd().toString());
+      ObjectNode m = n.putObject("lastMinute");
+      m.put("windowStart", lastMinute.getWindowStart().toString());
+      m.put("windowEnd", lastMinute.getWindowEnd().toString());
+      m.put("delta", plain(lastMinute.getDelta()));
+      m.put("buyVolume", plain(lastMinute.getBuyVolume()));
+      m.put("sellVolume", plain(lastMinute.getSellVolume()));
+      m.put("tradeCount", lastMinute.getTradeCount());
+    }
     return n;
   }
 

@@ -31,10 +31,21 @@ public final class QueryServer implements AutoCloseable {
   private final QueryService service;
   private final HttpServer server;
 
+  /** A server on every interface; see {@link #QueryServer(QueryService, String, int)}. */
   public QueryServer(QueryService service, int port) throws IOException {
+    this(service, null, port);
+  }
+
+  /**
+   * @param bindAddress the address to listen on, or null for every interface
+   * @param port the port (0: any free one)
+   */
+  public QueryServer(QueryService service, String bindAddress, int port) throws IOException {
     this.service = service;
-    this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    this.server =
+        HttpServer.create(bindAddress == null ? new InetSocketAddress(port) : new InetSocketAddress(bindAddress, port), 0);
     server.createContext("/api/v1/", this::handle);
+    server.createContext("/health", this::health);
     server.setExecutor(Executors.newFixedThreadPool(4));
   }
 
@@ -45,6 +56,13 @@ public final class QueryServer implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** 200 while the Streams client runs (or rebalances), 503 otherwise; the body names the state. */
+  private void health(HttpExchange ex) throws IOException {
+    String state = service.state().name();
+    boolean up = service.state().isRunningOrRebalancing();
+    send(ex, new QueryService.Answer(up ? 200 : 503, "{\"state\":\"" + state + "\"}"));
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -60,6 +78,10 @@ public final class QueryServer implements AutoCloseable {
       log.warn("Query {} failed", ex.getRequestURI(), e);
       answer = new QueryService.Answer(500, "{\"error\":\"internal error\"}");
     }
+    send(ex, answer);
+  }
+
+  private static void send(HttpExchange ex, QueryService.Answer answer) throws IOException {
     byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(answer.status(), body.length);

@@ -7,9 +7,12 @@ import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.streams.cvd.CvdTopology;
 import io.ticklake.streams.internal.Keys;
+import io.ticklake.streams.internal.Times;
+import io.ticklake.streams.ofi.OfiAggregator;
 import io.ticklake.streams.ofi.OfiTopology;
 import io.ticklake.streams.ohlcv.OhlcvTopology;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +47,10 @@ public final class QueryService {
   private static final Map<String, Duration> CANDLE_SIZES =
       Map.of("1m", Duration.ofMinutes(1), "5m", Duration.ofMinutes(5), "1h", Duration.ofHours(1));
 
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+  /** Upper bound of window-start fetches: replayed captures are years old, live data is now. */
+  private static final Instant FAR_FUTURE = Instant.parse("2200-01-01T00:00:00Z");
+
   private final KafkaStreams streams;
   private final HostInfo self;
   private final Clock clock;
@@ -57,6 +64,11 @@ public final class QueryService {
 
   /** The answer: a status and a JSON body. */
   public record Answer(int status, String body) {}
+
+  /** The state of the Streams client. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
 
   /** Where a key of a store lives: empty when here, else the owning host. */
   Optional<HostInfo> owner(String store, String key) {
@@ -83,14 +95,110 @@ public final class QueryService {
     return q == null ? notFound(venue, symbol) : ok(QueryJson.quote(q, clock.instant()));
   }
 
+  /**
+   * OFI since the start of the UTC day of the newest data, up to the newest update: the running
+   * value through the last closed minute plus the minutes still open (their partial sums, from the
+   * 1-minute window store), and the last closed minute on its own.
+   */
   public Answer ofi(String venue, String symbol) {
-    Ofi o = kv(OfiTopology.OFI_DAY_STORE, Ofi.class).get(Keys.of(venue, symbol));
-    return o == null ? notFound(venue, symbol) : ok(QueryJson.ofi(o, clock.instant()));
+    String key = Keys.of(venue, symbol);
+    Ofi day = kv(OfiTopology.OFI_DAY_STORE, Ofi.class).get(key);
+    Instant closedThrough = day == null ? Instant.EPOCH : day.getWindowEnd();
+    List<Ofi> open = openWindows(OfiTopology.OFI_1M_STORE, key, closedThrough);
+    Instant newest = day == null ? null : day.getEventTime();
+    for (Ofi o : open) {
+      newest = newest == null || o.getEventTime().isAfter(newest) ? o.getEventTime() : newest;
+    }
+    if (newest == null) {
+      return notFound(venue, symbol);
+    }
+    Instant dayStart = Times.utcDayStart(newest);
+    Ofi total =
+        day != null && day.getWindowStart().equals(dayStart)
+            ? day
+            : Ofi.newBuilder(OfiAggregator.empty()).setVenue(venue).setSymbol(symbol).setWindowStart(dayStart).build();
+    OfiAggregator sum = new OfiAggregator();
+    Instant end = total.getWindowEnd();
+    for (Ofi o : open) {
+      if (!o.getWindowStart().isBefore(dayStart)) {
+        total = sum.apply(key, o, total);
+        end = o.getWindowEnd().isAfter(end) ? o.getWindowEnd() : end;
+      }
+    }
+    total = Ofi.newBuilder(total).setWindow("day").setWindowStart(dayStart).setWindowEnd(end).build();
+    Ofi lastMinute = null;
+    if (day != null && day.getWindowStart().equals(dayStart)) {
+      lastMinute = lastClosedMinute(OfiTopology.OFI_1M_STORE, key, day.getWindowEnd());
+      if (lastMinute != null) {
+        lastMinute = OfiAggregator.close(lastMinute, "1m", day.getWindowEnd().minus(MINUTE), day.getWindowEnd());
+      }
+    }
+    Instant through = day != null && day.getWindowStart().equals(dayStart) ? day.getWindowEnd() : null;
+    return ok(QueryJson.ofi(total, through, lastMinute, clock.instant()));
   }
 
+  /**
+   * CVD since the start of the UTC day of the newest trade: the cumulative value through the last
+   * closed minute plus the deltas of the minutes still open, and the last closed minute.
+   */
   public Answer cvd(String venue, String symbol) {
-    Cvd c = kv(CvdTopology.CVD_DAY_STORE, Cvd.class).get(Keys.of(venue, symbol));
-    return c == null ? notFound(venue, symbol) : ok(QueryJson.cvd(c, clock.instant()));
+    String key = Keys.of(venue, symbol);
+    Cvd last = kv(CvdTopology.CVD_DAY_STORE, Cvd.class).get(key);
+    Instant closedThrough = last == null ? Instant.EPOCH : last.getWindowEnd();
+    List<Cvd> open = openWindows(CvdTopology.CVD_1M_STORE, key, closedThrough);
+    Instant newest = last == null ? null : last.getEventTime();
+    for (Cvd c : open) {
+      newest = newest == null || c.getEventTime().isAfter(newest) ? c.getEventTime() : newest;
+    }
+    if (newest == null) {
+      return notFound(venue, symbol);
+    }
+    Instant dayStart = Times.utcDayStart(newest);
+    boolean sameDay = last != null && Times.utcDayStart(last.getWindowStart()).equals(dayStart);
+    BigDecimal cumulative = sameDay ? last.getCumulative() : BigDecimal.ZERO;
+    long trades = 0;
+    Instant end = sameDay ? last.getWindowEnd() : dayStart;
+    for (Cvd c : open) {
+      if (!c.getWindowStart().isBefore(dayStart)) {
+        cumulative = cumulative.add(c.getDelta());
+        trades += c.getTradeCount();
+        end = c.getWindowEnd().isAfter(end) ? c.getWindowEnd() : end;
+      }
+    }
+    return ok(
+        QueryJson.cvd(
+            venue, symbol, dayStart, end, cumulative, trades, sameDay ? last : null, newest, clock.instant()));
+  }
+
+  /** Windows of a 1-minute store starting at or after {@code from}, oldest first, bounds set. */
+  private <V> List<V> openWindows(String storeName, String key, Instant from) {
+    ReadOnlyWindowStore<String, V> store =
+        streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>windowStore()));
+    List<V> out = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, V> it = store.fetch(key, key, from, FAR_FUTURE)) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, V> kv = it.next();
+        out.add(withBounds(kv.value, kv.key.window().startTime(), kv.key.window().endTime()));
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V> V withBounds(V v, Instant start, Instant end) {
+    if (v instanceof Ofi o) {
+      return (V) Ofi.newBuilder(o).setWindowStart(start).setWindowEnd(end).build();
+    }
+    if (v instanceof Cvd c) {
+      return (V) Cvd.newBuilder(c).setWindowStart(start).setWindowEnd(end).build();
+    }
+    return v;
+  }
+
+  private <V> V lastClosedMinute(String storeName, String key, Instant end) {
+    ReadOnlyWindowStore<String, V> store =
+        streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>windowStore()));
+    return store.fetch(key, end.minus(MINUTE).toEpochMilli());
   }
 
   /** The newest {@code limit} candles, in-progress ones included (closed=false). */
@@ -107,7 +215,7 @@ public final class QueryService {
     Instant asOf = null;
     String key = Keys.of(venue, symbol);
     try (KeyValueIterator<Windowed<String>, Candle> it =
-        store.backwardFetch(key, key, now.minus(Duration.ofDays(7)), now.plus(size))) {
+        store.backwardFetch(key, key, Instant.EPOCH, FAR_FUTURE)) {
       while (it.hasNext() && out.size() < limit) {
         KeyValue<Windowed<String>, Candle> kv = it.next();
         Candle c = kv.value;
