@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -86,8 +85,8 @@ class S3ParquetSinkTaskTest {
     byTopic.put("md.norm.candles.v1", venueCandle);
     byTopic.put("md.agg.ohlcv-1m.v1", TestRecords.candle("BTCUSDT", open, "100", "101", "99", "100.5"));
     byTopic.put("md.agg.ohlcv-5m.v1", TestRecords.candle("BTCUSDT", open, "100", "101", "99", "100.5"));
-    byTopic.put("md.agg.ofi.v1", ofi(open, micros("2024-08-08T23:59:41.250Z")));
-    byTopic.put("md.agg.cvd.v1", cvd(open, micros("2024-08-08T23:59:58Z")));
+    byTopic.put("md.agg.ofi.v1", TestRecords.ofi("1m", open, open + 60_000_000L, "-1.25", micros("2024-08-08T23:59:41.250Z")));
+    byTopic.put("md.agg.cvd.v1", TestRecords.cvd(open, micros("2024-08-08T23:59:58Z")));
     start(Map.of("flush.size", "1"));
     List<TopicPartition> tps = byTopic.keySet().stream().map(t -> new TopicPartition(t, 2)).toList();
     task.open(tps);
@@ -107,35 +106,6 @@ class S3ParquetSinkTaskTest {
         "lake/ofi/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-08/md.agg.ofi.v1+2+00000000000000000007.parquet",
         "lake/cvd/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-08/md.agg.cvd.v1+2+00000000000000000007.parquet");
     task.stop();
-  }
-
-  static GenericRecord ofi(long windowStart, long eventTime) {
-    GenericRecord r = new GenericData.Record(io.ticklake.schema.v1.Ofi.getClassSchema());
-    r.put("venue", "binance-usdm");
-    r.put("symbol", "BTCUSDT");
-    r.put("window", "1m");
-    r.put("windowStart", windowStart);
-    r.put("windowEnd", windowStart + 60_000_000L);
-    r.put("ofi", TestRecords.decimal("-1.25"));
-    r.put("ofiLevels", List.of(TestRecords.decimal("-1.25"), TestRecords.decimal("0.5")));
-    r.put("updates", 12L);
-    r.put("eventTime", eventTime);
-    return r;
-  }
-
-  static GenericRecord cvd(long windowStart, long eventTime) {
-    GenericRecord r = new GenericData.Record(io.ticklake.schema.v1.Cvd.getClassSchema());
-    r.put("venue", "binance-usdm");
-    r.put("symbol", "BTCUSDT");
-    r.put("windowStart", windowStart);
-    r.put("windowEnd", windowStart + 60_000_000L);
-    r.put("delta", TestRecords.decimal("0.5"));
-    r.put("cumulative", TestRecords.decimal("3.5"));
-    r.put("buyVolume", TestRecords.decimal("1.5"));
-    r.put("sellVolume", TestRecords.decimal("1"));
-    r.put("tradeCount", 4L);
-    r.put("eventTime", eventTime);
-    return r;
   }
 
   @Test
