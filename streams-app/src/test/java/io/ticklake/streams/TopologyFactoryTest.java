@@ -256,6 +256,28 @@ class TopologyFactoryTest {
     assertThat(hours.get(0).getTradeCount()).isEqualTo(58 * 3);
   }
 
+  @Test
+  void rollupsWindowOnTheCandlesOpenTimeNotTheBrokersAppendTime() {
+    // The candle topics go by LogAppendTime: read back, a candle carries the broker's clock (here a
+    // day later, a second apart), and the 5-minute window must still be that of its openTime.
+    Instant appendTime = T0.plus(Duration.ofDays(1));
+    var minutes =
+        driver.createInputTopic(Topics.OHLCV_1M, Serdes.String().serializer(), serdes.value(Candle.class).serializer());
+    List<Candle> sent = new ArrayList<>();
+    for (int m = 0; m <= 5; m++) {
+      Trade t = trade(m + 1, T0.plusSeconds(m * 60L + 30), Side.BUY, Integer.toString(100 + m), "1");
+      Candle c = new OhlcvAggregator().apply(KEY, t, OhlcvAggregator.empty("1m"));
+      c = OhlcvAggregator.close(c, T0.plusSeconds(m * 60L), T0.plusSeconds(m * 60L + 60));
+      sent.add(c);
+      minutes.pipeInput(KEY, c, appendTime.plusSeconds(m));
+    }
+
+    List<Candle> fives = output(Topics.OHLCV_5M, Candle.class).readValuesToList();
+    assertThat(fives).extracting(Candle::getOpenTime).containsExactly(T0);
+    assertThat(fives.get(0).getTradeCount()).isEqualTo(5);
+    assertThat(fives.get(0).getClose()).isEqualByComparingTo(sent.get(4).getClose());
+  }
+
   private static Candle direct(List<Trade> trades, String interval, Instant start, Duration size) {
     OhlcvAggregator agg = new OhlcvAggregator();
     Candle c = OhlcvAggregator.empty(interval);

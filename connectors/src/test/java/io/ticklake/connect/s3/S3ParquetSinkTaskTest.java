@@ -12,11 +12,13 @@ import io.ticklake.schema.serde.AvroWireSerializer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -69,6 +71,40 @@ class S3ParquetSinkTaskTest {
     assertThat(offsets).containsEntry(TP, new OffsetAndMetadata(2));
     assertThat(storage.keys()).containsExactly(
         "lake/trades/venue=binance-usdm/symbol=BTCUSDT/date=2024-05-01/md.norm.trades.v1+0+00000000000000000000.parquet");
+    task.stop();
+  }
+
+  @Test
+  void derivedKindsArePartitionedByTheirEventTimeNotTheKafkaTimestamp() {
+    // The Streams app's topics go by LogAppendTime, so a record's Kafka timestamp is the broker's
+    // clock (here 2023-11-14); the layout must follow each value's eventTime, kind by kind.
+    long open = micros("2024-08-08T23:59:00Z");
+    GenericRecord venueCandle = TestRecords.candle("BTCUSDT", open, "100", "101", "99", "100.5");
+    venueCandle.put("source", "venue");
+    Map<String, GenericRecord> byTopic = new LinkedHashMap<>();
+    byTopic.put("md.norm.candles.v1", venueCandle);
+    byTopic.put("md.agg.ohlcv-1m.v1", TestRecords.candle("BTCUSDT", open, "100", "101", "99", "100.5"));
+    byTopic.put("md.agg.ohlcv-5m.v1", TestRecords.candle("BTCUSDT", open, "100", "101", "99", "100.5"));
+    byTopic.put("md.agg.ofi.v1", TestRecords.ofi("1m", open, open + 60_000_000L, "-1.25", micros("2024-08-08T23:59:41.250Z")));
+    byTopic.put("md.agg.cvd.v1", TestRecords.cvd(open, micros("2024-08-08T23:59:58Z")));
+    start(Map.of("flush.size", "1"));
+    List<TopicPartition> tps = byTopic.keySet().stream().map(t -> new TopicPartition(t, 2)).toList();
+    task.open(tps);
+    List<SinkRecord> records = new ArrayList<>();
+    byTopic.forEach((topic, value) ->
+        records.add(new SinkRecord(topic, 2, null, null, null, serializer.serialize(topic, value), 7, 1_700_000_000_000L, null)));
+    task.put(records);
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    tps.forEach(tp -> offsets.put(tp, new OffsetAndMetadata(8)));
+    assertThat(task.preCommit(offsets)).containsAllEntriesOf(offsets);
+    // A candle's eventTime is its close: the 23:59 candle closes on the next day, where coverage
+    // looks for it (CoverageWindow shifts interval kinds back by their interval).
+    assertThat(storage.keys()).containsExactlyInAnyOrder(
+        "lake/candles/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-09/md.norm.candles.v1+2+00000000000000000007.parquet",
+        "lake/ohlcv-1m/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-09/md.agg.ohlcv-1m.v1+2+00000000000000000007.parquet",
+        "lake/ohlcv-5m/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-09/md.agg.ohlcv-5m.v1+2+00000000000000000007.parquet",
+        "lake/ofi/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-08/md.agg.ofi.v1+2+00000000000000000007.parquet",
+        "lake/cvd/venue=binance-usdm/symbol=BTCUSDT/date=2024-08-08/md.agg.cvd.v1+2+00000000000000000007.parquet");
     task.stop();
   }
 

@@ -63,6 +63,37 @@ public final class TestRecords {
     return r;
   }
 
+  /** An OFI row of BTCUSDT: {@code window} 1s, 1m or day (whose windowEnd is the last minute counted). */
+  public static GenericRecord ofi(String window, long windowStart, long windowEnd, String ofi, long eventTime) {
+    GenericRecord r = new GenericData.Record(io.ticklake.schema.v1.Ofi.getClassSchema());
+    r.put("venue", "binance-usdm");
+    r.put("symbol", "BTCUSDT");
+    r.put("window", window);
+    r.put("windowStart", windowStart);
+    r.put("windowEnd", windowEnd);
+    r.put("ofi", decimal(ofi));
+    r.put("ofiLevels", java.util.List.of(decimal(ofi), decimal("0.5")));
+    r.put("updates", 12L);
+    r.put("eventTime", eventTime);
+    return r;
+  }
+
+  /** A CVD minute of BTCUSDT. */
+  public static GenericRecord cvd(long windowStart, long eventTime) {
+    GenericRecord r = new GenericData.Record(io.ticklake.schema.v1.Cvd.getClassSchema());
+    r.put("venue", "binance-usdm");
+    r.put("symbol", "BTCUSDT");
+    r.put("windowStart", windowStart);
+    r.put("windowEnd", windowStart + 60_000_000L);
+    r.put("delta", decimal("0.5"));
+    r.put("cumulative", decimal("3.5"));
+    r.put("buyVolume", decimal("1.5"));
+    r.put("sellVolume", decimal("1"));
+    r.put("tradeCount", 4L);
+    r.put("eventTime", eventTime);
+    return r;
+  }
+
   public static ByteBuffer decimal(String value) {
     return ByteBuffer.wrap(new BigDecimal(value).setScale(18).unscaledValue().toByteArray());
   }

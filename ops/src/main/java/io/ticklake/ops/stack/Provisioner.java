@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,46 +75,63 @@ public final class Provisioner {
     }
   }
 
-  /** Name of the sink connector that lands the normalized topics in the lake. */
+  /** Name of the sink connector that lands the normalized and derived topics in the lake. */
   public static final String LAKE_CONNECTOR = "ticklake-lake";
+
+  /**
+   * The topics the lake connector sinks: every Avro topic in the registry wire format whose records
+   * carry venue, symbol and eventTime. Each lands under its kind ({@code md.agg.ohlcv-1m.v1 ->
+   * ohlcv-1m}). {@link Topics#FEATURES_1M} is not among them: its values are JSON text, which the
+   * sink would send to the dead-letter topic.
+   */
+  public static final List<String> LAKE_TOPICS =
+      List.of(
+          Topics.TRADES,
+          Topics.QUOTES,
+          Topics.BOOK,
+          Topics.VENUE_CANDLES,
+          Topics.OHLCV_1M,
+          Topics.OHLCV_5M,
+          Topics.OHLCV_1H,
+          Topics.OFI,
+          Topics.CVD);
+
+  /** The lake connector's configuration, as {@link #createLakeConnector} puts it. */
+  public Map<String, String> lakeConnectorConfig() {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("connector.class", "io.ticklake.connect.s3.S3ParquetSinkConnector");
+    c.put("topics", String.join(",", LAKE_TOPICS));
+    c.put("tasks.max", "2");
+    c.put("schema.registry.url", config.registryUrl());
+    c.put("store.url", config.s3Endpoint());
+    c.put("s3.region", config.get(StackConfig.S3_REGION_CONFIG));
+    c.put("s3.bucket.name", config.get(StackConfig.S3_BUCKET_CONFIG));
+    c.put("aws.access.key.id", config.get(StackConfig.S3_ACCESS_KEY_CONFIG));
+    c.put("aws.secret.access.key", config.get(StackConfig.S3_SECRET_KEY_CONFIG));
+    // The layout follows each value's eventTime, never the Kafka timestamp: the derived topics'
+    // timestamps are the broker's append time (Topics), the others the producer's clock.
+    c.put("timestamp.extractor", "RecordField");
+    c.put("timestamp.field", "eventTime");
+    // The Streams app writes in transactions (exactly_once_v2): never land an aborted candle.
+    c.put("consumer.override.isolation.level", "read_committed");
+    // Files close within a minute even on a quiet stream, so the lake is never far behind.
+    c.put("rotate.schedule.interval.ms", "60000");
+    c.put("errors.tolerance", "all");
+    c.put("errors.deadletterqueue.topic.name", Topics.DEAD_LETTER);
+    c.put("errors.deadletterqueue.topic.replication.factor", "1");
+    c.put("errors.deadletterqueue.context.headers.enable", "true");
+    return c;
+  }
 
   /**
    * Creates (or updates) the Parquet lake sink connector through Connect's REST API: the only way
    * ticklake manages connectors. Idempotent ({@code PUT /connectors/NAME/config}).
    */
   public void createLakeConnector() {
-    String topics = String.join(",", Topics.TRADES, Topics.QUOTES, Topics.BOOK);
-    String body =
-        "{"
-            + json("connector.class", "io.ticklake.connect.s3.S3ParquetSinkConnector")
-            + ","
-            + json("topics", topics)
-            + ","
-            + json("tasks.max", "2")
-            + ","
-            + json("schema.registry.url", config.registryUrl())
-            + ","
-            + json("store.url", config.s3Endpoint())
-            + ","
-            + json("s3.region", config.get(StackConfig.S3_REGION_CONFIG))
-            + ","
-            + json("s3.bucket.name", config.get(StackConfig.S3_BUCKET_CONFIG))
-            + ","
-            + json("aws.access.key.id", config.get(StackConfig.S3_ACCESS_KEY_CONFIG))
-            + ","
-            + json("aws.secret.access.key", config.get(StackConfig.S3_SECRET_KEY_CONFIG))
-            + ","
-            // Files close within a minute even on a quiet stream, so the lake is never far behind.
-            + json("rotate.schedule.interval.ms", "60000")
-            + ","
-            + json("errors.tolerance", "all")
-            + ","
-            + json("errors.deadletterqueue.topic.name", Topics.DEAD_LETTER)
-            + ","
-            + json("errors.deadletterqueue.topic.replication.factor", "1")
-            + ","
-            + json("errors.deadletterqueue.context.headers.enable", "true")
-            + "}";
+    String topics = String.join(",", LAKE_TOPICS);
+    StringBuilder body = new StringBuilder("{");
+    lakeConnectorConfig().forEach((k, v) -> body.append(body.length() > 1 ? "," : "").append(json(k, v)));
+    body.append("}");
     try {
       HttpResponse<String> r =
           HttpClient.newHttpClient()
@@ -122,7 +140,7 @@ public final class Provisioner {
                           URI.create(config.connectUrl() + "/connectors/" + LAKE_CONNECTOR + "/config"))
                       .header("Content-Type", "application/json")
                       .timeout(Duration.ofSeconds(60))
-                      .PUT(HttpRequest.BodyPublishers.ofString(body))
+                      .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() >= 300) {

@@ -3,12 +3,15 @@ package io.ticklake.ops.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.ticklake.ops.cli.TicklakeCli;
 import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,12 +19,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,22 +42,31 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local stack as a user runs it: {@code ticklake up --detach} in its own JVM, real child JVMs
- * for the broker, registry, Connect and S3Proxy, then {@code kill -9} of every one of them and
- * {@code up} again, which must bring the stack back with its data.
+ * for the broker, registry, Connect and S3Proxy; the replayed 2024 capture lands in the lake, the
+ * Streams app's candles, OFI and CVD included, and passes compaction and QA; then {@code kill -9} of
+ * every one of them and {@code up} again, which must bring the stack back with its data.
  */
 @Tag("integration")
 class LocalStackIT {
-  @TempDir static Path dataDir;
+  /** Under target/, kept after a run: its logs/ and s3/ explain a failure. */
+  static Path dataDir;
   static final List<String> sets = new ArrayList<>();
   static final HttpClient http = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
   static StackConfig config;
 
   @BeforeAll
   static void ports() throws Exception {
+    dataDir = Path.of("target", "local-stack-it").toAbsolutePath();
+    if (Files.exists(dataDir)) {
+      try (Stream<Path> files = Files.walk(dataDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    Files.createDirectories(dataDir);
     for (String key :
         List.of(
             StackConfig.KAFKA_PORT_CONFIG,
@@ -55,13 +75,20 @@ class LocalStackIT {
             StackConfig.CONNECT_PORT_CONFIG,
             StackConfig.S3_PORT_CONFIG,
             StackConfig.HTTP_PORT_CONFIG,
-            StackConfig.SIMULATOR_PORT_CONFIG)) {
+            StackConfig.SIMULATOR_PORT_CONFIG,
+            StackConfig.STREAMS_PORT_CONFIG)) {
       sets.add(key + "=" + freePort());
     }
     sets.add(StackConfig.DATA_DIR_CONFIG + "=" + dataDir);
     // The real venue is unreachable here: the collector replays the shipped capture, fast.
     sets.add(StackConfig.SIMULATE_CONFIG + "=true");
-    sets.add(StackConfig.SIMULATE_SPEED_CONFIG + "=50");
+    // Four minutes of recorded time (23:54:16 to about 23:58:20, ids and times shifted per loop),
+    // so that 1-minute candles, CVD, OFI and a 5-minute rollup close, all before midnight. At 10x
+    // the replay lasts about 25 s: Kafka Streams emits closed windows on a record at most once a
+    // wall-clock second (emit.interval.ms.kstreams.window.close), so a faster replay would leave
+    // the windows that close in its last second unemitted until the next record.
+    sets.add(StackConfig.SIMULATE_SPEED_CONFIG + "=10");
+    sets.add(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG + "=240");
     java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
     sets.forEach(s -> flags.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1)));
     config = StackConfig.load(null, Map.of(), flags);
@@ -95,6 +122,17 @@ class LocalStackIT {
         .pollInterval(Duration.ofSeconds(2))
         .until(() -> objects(prefix).stream().anyMatch(k -> k.matches(
             java.util.regex.Pattern.quote(prefix) + "md\\.norm\\.trades\\.v1\\+\\d+\\+\\d{20}\\.parquet")));
+
+    assertDerivedKindsLandByEventTime();
+    // Compaction and QA over the replayed day, derived kinds included.
+    assertThat(cli("compact", "--all")).isZero();
+    Path report = dataDir.resolve("qa-2024-08-08.json");
+    assertThat(cli("qa", "--date", "2024-08-08", "--report", report.toString())).isZero();
+    JsonNode qa = JSON.readTree(report.toFile());
+    assertThat(qa.get("status").asText()).isEqualTo("PASS");
+    List<String> checked = new ArrayList<>();
+    qa.get("partitions").forEach(p -> checked.add(p.get("partition").asText().split("/")[0]));
+    assertThat(checked).contains("trades", "quotes", "book", "ohlcv-1m", "ohlcv-5m", "ofi", "cvd");
 
     String schema =
         "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Probe\\\","
@@ -133,6 +171,77 @@ class LocalStackIT {
     assertThat(bucketExists()).isTrue();
     assertTopicsAsDocumented();
     assertThat(cli("status")).isZero();
+  }
+
+  /**
+   * The Streams app's candles, OFI and CVD reach the lake under the documented layout, partitioned
+   * by event time (the replayed 2024 day, though their Kafka timestamps are the broker's clock), and
+   * DuckDB, a reader outside the project's code path, reads each closed 1-minute candle back
+   * exactly as the query API answers it.
+   */
+  private static void assertDerivedKindsLandByEventTime() throws Exception {
+    String day = "venue=binance-usdm/symbol=BTCUSDT/date=2024-08-08/";
+    for (String topic : List.of(Topics.OHLCV_1M, Topics.OHLCV_5M, Topics.OFI, Topics.CVD)) {
+      String prefix = "lake/" + topic.split("\\.")[2] + "/" + day;
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(() -> objects(prefix).stream().anyMatch(k -> k.matches(
+              Pattern.quote(prefix + topic) + "\\+\\d+\\+\\d{20}\\.parquet")));
+    }
+    // The lake holds the candles whose minute closed in stream time and was emitted (the last
+    // replayed minute never closes: no later trade arrives); the query API answers from its store.
+    List<String> closed = List.of("2024-08-08T23:54:00Z", "2024-08-08T23:55:00Z", "2024-08-08T23:56:00Z");
+    Path ohlcv = dataDir.resolve("s3").resolve("ticklake").resolve("lake").resolve("ohlcv-1m").resolve(day);
+    Map<String, String> lake = new TreeMap<>();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(() -> {
+          lake.clear();
+          lake.putAll(duckDbCandles(ohlcv));
+          assertThat(lake.keySet()).containsAll(closed);
+        });
+    Map<String, String> answered = new TreeMap<>();
+    HttpResponse<String> r = get(config.httpUrl() + "/api/v1/candles/binance-usdm/BTCUSDT?interval=1m&limit=60");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    for (JsonNode c : JSON.readTree(r.body()).get("candles")) {
+      answered.put(c.get("openTime").asText(), c.get("closeTime").asText() + " o=" + c.get("open").asText()
+          + " h=" + c.get("high").asText() + " l=" + c.get("low").asText() + " c=" + c.get("close").asText()
+          + " v=" + c.get("volume").asText() + " n=" + c.get("tradeCount").asLong());
+    }
+    assertThat(answered).containsAllEntriesOf(lake);
+    System.out.printf("DuckDB reads %d 1m candles from the lake, each equal to the query API's: %s%n", lake.size(), lake);
+  }
+
+  /** The 1-minute candles in the lake, as DuckDB reads them; a candle twice would fail the test. */
+  private static Map<String, String> duckDbCandles(Path partition) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT epoch_us(openTime), epoch_us(closeTime), epoch_us(eventTime), open, high, low,"
+            + " close, volume, tradeCount, \"interval\", closed FROM read_parquet('" + partition + "/*.parquet')")) {
+      while (rs.next()) {
+        assertThat(rs.getString(10)).isEqualTo("1m");
+        assertThat(rs.getBoolean(11)).isTrue();
+        // A candle's eventTime is its close: that is what places it in its date partition.
+        assertThat(rs.getLong(3)).isEqualTo(rs.getLong(2));
+        String key = micros(rs.getLong(1));
+        String value = micros(rs.getLong(2)) + " o=" + plain(rs.getBigDecimal(4)) + " h=" + plain(rs.getBigDecimal(5))
+            + " l=" + plain(rs.getBigDecimal(6)) + " c=" + plain(rs.getBigDecimal(7)) + " v=" + plain(rs.getBigDecimal(8))
+            + " n=" + rs.getLong(9);
+        assertThat(out.put(key, value)).as("candle " + key + " once").isNull();
+      }
+    }
+    return out;
+  }
+
+  private static String micros(long epochMicros) {
+    return Instant.EPOCH.plus(epochMicros, ChronoUnit.MICROS).toString();
+  }
+
+  private static String plain(BigDecimal v) {
+    return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
   }
 
   private static void assertTopicsAsDocumented() throws Exception {

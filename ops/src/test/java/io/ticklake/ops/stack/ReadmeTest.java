@@ -32,7 +32,12 @@ class ReadmeTest {
     String readme = readme();
     for (TopicSpec t : Topics.all(List.of("binance-usdm"))) {
       String name = t.name().startsWith("md.raw.") ? "md.raw.<venue>.frames.v1" : t.name();
-      assertThat(readme).as("README documents topic " + name).contains("| `" + name + "` | " + t.partitions() + " | " + t.cleanupPolicy() + " |");
+      String row = "| `" + name + "` | " + t.partitions() + " | " + t.cleanupPolicy() + " | " + t.timestampType() + " |";
+      assertThat(readme).as("README documents topic " + name).contains(row);
+      String line = readme.substring(readme.indexOf(row), readme.indexOf('\n', readme.indexOf(row)));
+      // The lake kind is the topic's type, between its stage and its version.
+      String lake = Provisioner.LAKE_TOPICS.contains(name) ? "`" + name.split("\\.")[2] + "/`" : "–";
+      assertThat(line).as("README says where " + name + " lands in the lake").endsWith("| " + lake + " |");
     }
   }
 }

@@ -59,22 +59,30 @@ public final class Topics {
     specs.add(data(QUOTES, NORM_RETENTION, "top of book (Quote)"));
     specs.add(data(BOOK, NORM_RETENTION, "order-book diffs and snapshots (BookDelta)"));
     specs.add(data(VENUE_CANDLES, NORM_RETENTION, "venue-native candles (Candle, source=venue)"));
-    specs.add(data(OHLCV_1M, AGG_RETENTION, "closed 1-minute candles from trades (Candle)"));
-    specs.add(data(OHLCV_5M, AGG_RETENTION, "5-minute rollups of 1-minute candles (Candle)"));
-    specs.add(data(OHLCV_1H, AGG_RETENTION, "1-hour rollups of 1-minute candles (Candle)"));
-    specs.add(data(OFI, AGG_RETENTION, "order-flow imbalance per second, minute, day (Ofi)"));
-    specs.add(data(CVD, AGG_RETENTION, "cumulative volume delta per minute (Cvd)"));
-    specs.add(data(FEATURES_1M, AGG_RETENTION, "per-minute feature record with regime labels"));
+    specs.add(derived(OHLCV_1M, "closed 1-minute candles from trades (Candle)"));
+    specs.add(derived(OHLCV_5M, "5-minute rollups of 1-minute candles (Candle)"));
+    specs.add(derived(OHLCV_1H, "1-hour rollups of 1-minute candles (Candle)"));
+    specs.add(derived(OFI, "order-flow imbalance per second, minute, day (Ofi)"));
+    specs.add(derived(CVD, "cumulative volume delta per minute (Cvd)"));
+    specs.add(derived(FEATURES_1M, "per-minute feature record with regime labels"));
     // Gap events are updated in place by gapId (PENDING -> FILLED): keep the latest, drop old ones.
+    // The Streams app writes them too, stamped with the venue time of the trade or candle.
     specs.add(
         new TopicSpec(
-            GAPS, 3, "compact,delete", OPS_RETENTION, "gap events and their backfill status"));
+            GAPS,
+            3,
+            "compact,delete",
+            OPS_RETENTION,
+            TopicSpec.LOG_APPEND_TIME,
+            "gap events and their backfill status"));
     specs.add(
         new TopicSpec(
             PRODUCER_GAPS, 3, "delete", OPS_RETENTION, "gaps producers report, for the streams app"));
     specs.add(new TopicSpec(DATA_QUALITY, 1, "delete", OPS_RETENTION, "data-quality results"));
     specs.add(new TopicSpec(ALERTS, 1, "delete", OPS_RETENTION, "health-state transitions"));
-    specs.add(new TopicSpec(LATE, 3, "delete", OPS_RETENTION, "records later than the grace"));
+    specs.add(
+        new TopicSpec(
+            LATE, 3, "delete", OPS_RETENTION, TopicSpec.LOG_APPEND_TIME, "records later than the grace"));
     specs.add(
         new TopicSpec(DEAD_LETTER, 3, "delete", OPS_RETENTION, "input that could not be read"));
     return specs;
@@ -82,5 +90,16 @@ public final class Topics {
 
   private static TopicSpec data(String name, Duration retention, String purpose) {
     return new TopicSpec(name, DATA_PARTITIONS, "delete", retention, purpose);
+  }
+
+  /**
+   * A topic the Streams app writes. Kafka Streams stamps an output record with the time of the
+   * input it came from, the venue event time: a replay of a capture from 2024 would be past
+   * retention on arrival and deleted before the lake sink read it. The broker's append time
+   * governs retention instead; nothing reads these topics' Kafka timestamps (the Streams app and
+   * the lake sink take event time from the value).
+   */
+  private static TopicSpec derived(String name, String purpose) {
+    return new TopicSpec(name, DATA_PARTITIONS, "delete", AGG_RETENTION, TopicSpec.LOG_APPEND_TIME, purpose);
   }
 }

@@ -1,6 +1,7 @@
 package io.ticklake.schema.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -36,5 +37,30 @@ class TopicsTest {
     assertThat(raw.configs())
         .containsEntry("retention.ms", Long.toString(Topics.RAW_RETENTION.toMillis()))
         .containsEntry("cleanup.policy", "delete");
+  }
+
+  @Test
+  void topicsTheStreamsAppWritesGoByTheBrokersAppendTime() {
+    List<String> streamsOutputs =
+        List.of(
+            Topics.OHLCV_1M,
+            Topics.OHLCV_5M,
+            Topics.OHLCV_1H,
+            Topics.OFI,
+            Topics.CVD,
+            Topics.FEATURES_1M,
+            Topics.GAPS,
+            Topics.LATE);
+    for (TopicSpec t : Topics.all(List.of("binance-usdm"))) {
+      String expected = streamsOutputs.contains(t.name()) ? "LogAppendTime" : "CreateTime";
+      assertThat(t.configs()).as(t.name()).containsEntry("message.timestamp.type", expected);
+    }
+  }
+
+  @Test
+  void anUnknownTimestampTypeIsRefused() {
+    assertThatThrownBy(() -> new TopicSpec("md.agg.x.v1", 1, "delete", null, "EventTime", "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("md.agg.x.v1");
   }
 }

@@ -1,6 +1,7 @@
 package io.ticklake.streams.internal;
 
 import io.ticklake.schema.v1.BookDelta;
+import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Trade;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,7 +11,10 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * Stream time is venue time: the {@code eventTime} of a {@link Trade}, {@link Quote} or {@link
  * BookDelta}, whatever timestamp the producer put on the Kafka record (a producer that leaves it
  * to the client stamps its own wall clock, and a replay of old frames would then land in today's
- * windows). Other values keep the record's timestamp.
+ * windows). A {@link Candle} read back from a candle topic is placed at its {@code openTime}, the
+ * window start its closer stamped it with: those topics take the broker's append time ({@code
+ * LogAppendTime}, see {@code Topics}), so the record timestamp is the wall clock. Other values keep
+ * the record's timestamp.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
   @Override
@@ -24,6 +28,9 @@ public final class EventTimeExtractor implements TimestampExtractor {
     }
     if (v instanceof BookDelta b) {
       return b.getEventTime().toEpochMilli();
+    }
+    if (v instanceof Candle c) {
+      return c.getOpenTime().toEpochMilli();
     }
     return record.timestamp() >= 0 ? record.timestamp() : partitionTime;
   }

@@ -4,6 +4,7 @@ import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Trade;
 import io.ticklake.streams.AppConfig;
+import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.WindowCloser;
 import io.ticklake.streams.serde.SerdeFactory;
 import java.time.Duration;
@@ -78,8 +79,11 @@ public final class OhlcvTopology {
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as("ohlcv-1m-close"))
         .to(Topics.OHLCV_1M, Produced.with(keys, candles).withName("ohlcv-1m-sink"));
 
+    // The topic's record timestamps are the broker's append time: window on the candle's openTime.
     KStream<String, Candle> minutes =
-        builder.stream(Topics.OHLCV_1M, Consumed.with(keys, candles).withName("ohlcv-1m-source"));
+        builder.stream(
+            Topics.OHLCV_1M,
+            Consumed.with(keys, candles).withName("ohlcv-1m-source").withTimestampExtractor(new EventTimeExtractor()));
     rollup(minutes, "5m", Duration.ofMinutes(5), OHLCV_5M_STORE, Topics.OHLCV_5M, config, serdes);
     rollup(minutes, "1h", Duration.ofHours(1), OHLCV_1H_STORE, Topics.OHLCV_1H, config, serdes);
     return minutes;

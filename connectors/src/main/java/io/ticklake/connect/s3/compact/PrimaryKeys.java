@@ -12,7 +12,9 @@ public final class PrimaryKeys {
       Map.entry("quotes", List.of("venue", "symbol", "updateId", "eventTime")),
       Map.entry("book", List.of("venue", "symbol", "finalUpdateId", "snapshot")),
       Map.entry("candles", CANDLE),
-      Map.entry("ofi", List.of("venue", "symbol", "window", "windowStart")),
+      // A window=day row is the day's running total after one closed minute, windowEnd that
+      // minute's end: one row per minute, all kept (windowEnd is implied for 1s and 1m rows).
+      Map.entry("ofi", List.of("venue", "symbol", "window", "windowStart", "windowEnd")),
       Map.entry("cvd", List.of("venue", "symbol", "windowStart")),
       Map.entry("gaps", List.of("gapId")),
       Map.entry("dq", List.of("runId", "check", "venue", "symbol")));

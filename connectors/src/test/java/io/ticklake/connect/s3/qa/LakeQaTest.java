@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.connect.s3.SinkFiles;
+import io.ticklake.connect.s3.TestRecords;
 import io.ticklake.connect.s3.compact.Compactor;
 import io.ticklake.connect.s3.storage.InMemoryS3Storage;
 import java.io.ByteArrayOutputStream;
@@ -206,6 +207,30 @@ class LakeQaTest {
     assertThat(out).contains("FAIL coverage trades/venue=binance-usdm/symbol=BTCUSDT/date=2024-05-03: no files for this date")
         // Day 2 is no longer the stream's last day: its window is the whole day, which it covers.
         .doesNotContain("FAIL coverage " + TRADES_2);
+  }
+
+  @Test
+  void ofisRunningDayRowsAreSnapshotsThatPassQaAndSurviveCompaction() throws Exception {
+    // As the Streams app writes them: per closed minute a 1m row, then the day's running total
+    // (window=day, windowStart = the day's start, windowEnd = that minute's end).
+    List<GenericRecord> rows = new ArrayList<>();
+    long open = DAY1 + 600 * MINUTE;
+    for (int m = 0; m < 5; m++) {
+      long start = open + m * MINUTE;
+      rows.add(TestRecords.ofi("1m", start, start + MINUTE, "1." + m, start + 59_000_000L));
+      rows.add(TestRecords.ofi("day", DAY1, start + MINUTE, Integer.toString(m + 1), start + 59_000_000L));
+    }
+    SinkFiles.write(storage, tmp, "md.agg.ofi.v1", 0, rows);
+    String ofi = "ofi/venue=binance-usdm/symbol=BTCUSDT/date=2024-05-01";
+    assertThat(qa("--kind", "ofi")).as(out).isZero();
+    compactAll();
+    assertThat(qa("--kind", "ofi")).as(out).isZero();
+    JsonNode partition = report().get("partitions").get(0);
+    assertThat(partition.get("partition").asText()).isEqualTo(ofi);
+    assertThat(checks(partition)).containsEntry("pk-unique", "PASS").containsEntry("grid-aligned", "PASS")
+        .containsEntry("coverage", "PASS").containsEntry("manifest-sha256", "PASS");
+    // Every running total is kept, the day's last one included.
+    assertThat(partition.get("rows").asLong()).isEqualTo(10);
   }
 
   @Test
