@@ -28,13 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,6 +49,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -235,7 +239,17 @@ public final class StreamsBench {
   Result run(long records, int latencySeconds, int rounds) throws Exception {
     try (Admin admin = kafka.admin()) {
       List<NewTopic> topics = new ArrayList<>();
-      Topics.all(List.of(VENUE)).forEach(t -> topics.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(t.configs())));
+      // The backlog's timestamps are of 2024 and it is drained once per side and round: with the
+      // catalogue's time retention the broker deleted it between runs, and a fresh group then
+      // started at the end and saw nothing to do. Kept for the whole run instead.
+      Map<String, String> keep = Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1");
+      Topics.all(List.of(VENUE))
+          .forEach(
+              t -> {
+                Map<String, String> configs = new HashMap<>(t.configs());
+                configs.putAll(keep);
+                topics.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(configs));
+              });
       topics.add(new NewTopic("bench.passthrough.trades", 6, (short) 1));
       topics.add(new NewTopic("bench.passthrough.quotes", 6, (short) 1));
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
@@ -390,6 +404,7 @@ public final class StreamsBench {
     settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs());
     Properties props = new AppConfig(settings).streamsProperties();
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      streams.setStateListener((now, before) -> log.info("{}: {} -> {}", appId, before, now));
       streams.start();
       long[] timed = awaitCommitted(appId, Duration.ofMinutes(15)); // {firstNanos, firstCount, lastNanos, total}
       double secs = (timed[2] - timed[0]) / 1e9;
@@ -424,8 +439,18 @@ public final class StreamsBench {
       long firstNanos = -1;
       long firstCount = 0;
       while (System.nanoTime() < deadline) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try {
+          // Bounded: an offset fetch for a just-created group was seen to hang on the embedded
+          // broker; a late answer only makes the timed section shorter, never wrong.
+          committed =
+              admin.listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions().timeoutMs(2_000))
+                  .partitionsToOffsetAndMetadata()
+                  .get(3, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          log.debug("{}: offset fetch failed, retrying: {}", group, e.toString());
+          continue;
+        }
         long now = System.nanoTime();
         long count = 0;
         for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
@@ -435,7 +460,9 @@ public final class StreamsBench {
         if (firstNanos < 0 && count > 0) {
           firstNanos = now;
           firstCount = count;
+          log.info("{}: first committed progress {} of {} records", group, count, total);
         }
+        log.debug("{}: committed {} of {}", group, count, total);
         if (count >= total) {
           if (firstCount >= total) {
             throw new IllegalStateException(group + " committed the whole backlog at once; nothing was timed");
