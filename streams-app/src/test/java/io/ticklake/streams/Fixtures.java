@@ -7,9 +7,22 @@ import io.ticklake.schema.v1.Side;
 import io.ticklake.schema.v1.Trade;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 
 /** Records for tests. Times are UTC instants; nothing depends on the JVM zone. */
 public final class Fixtures {
+
+  /**
+   * The app's Streams settings for a {@code TopologyTestDriver}, except the wall-clock throttle of
+   * window-close checks: the driver's clock stands still unless a test advances it, so the driver
+   * sets that throttle to 0 itself, which only works when the settings leave it out.
+   */
+  public static Properties driverProperties(AppConfig config) {
+    Properties p = config.streamsProperties();
+    p.remove(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION);
+    return p;
+  }
   public static final String VENUE = "binance-usdm";
   public static final String SYMBOL = "BTCUSDT";
   public static final String KEY = VENUE + ":" + SYMBOL;

@@ -63,7 +63,7 @@ class TopologyFactoryTest {
             AppConfig.STALE_CHECK_INTERVAL_MS_CONFIG, "5000");
     AppConfig config = new AppConfig(settings);
     serdes = new SerdeFactory(new InMemorySchemaRegistryClient(), Map.of("schema.registry.url", "mock://test"));
-    Properties props = config.streamsProperties();
+    Properties props = Fixtures.driverProperties(config);
     driver = new TopologyTestDriver(TopologyFactory.build(config, serdes), props, T0);
     trades = driver.createInputTopic(Topics.TRADES, Serdes.String().serializer(), serdes.value(Trade.class).serializer());
     quotes = driver.createInputTopic(Topics.QUOTES, Serdes.String().serializer(), serdes.value(Quote.class).serializer());

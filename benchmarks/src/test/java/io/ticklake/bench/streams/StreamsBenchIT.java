@@ -14,13 +14,19 @@ class StreamsBenchIT {
 
   @Test
   void everyPhaseRunsAndReportsSaneFigures() throws Exception {
-    StreamsBench.Result r = StreamsBench.measure(6_000, 5);
+    StreamsBench.Result r = StreamsBench.measure(6_000, 5, 2);
     assertThat(r.records()).isEqualTo(6_000);
-    assertThat(r.passThroughEos()).isPositive().isFinite();
-    assertThat(r.fullEos()).isPositive().isFinite();
-    assertThat(r.fullAlos()).isPositive().isFinite();
+    assertThat(r.rounds()).isEqualTo(2);
+    for (double[] side : new double[][] {r.passThroughEos(), r.fullEos(), r.fullAlos()}) {
+      assertThat(side).hasSize(2);
+      for (double rate : side) {
+        assertThat(rate).isPositive().isFinite();
+      }
+    }
+    assertThat(r.latencyRate()).isPositive();
     assertThat(r.latencySamples()).isPositive();
     assertThat(r.latencyP99Ms()).isGreaterThanOrEqualTo(r.latencyP50Ms()).isPositive();
-    assertThat(r.e2eP99Ms()).isGreaterThanOrEqualTo(0);
+    assertThat(r.e2eP99Ms()).isGreaterThanOrEqualTo(r.e2eP50Ms()).isGreaterThanOrEqualTo(0);
+    assertThat(r.commitIntervalMs()).isPositive();
   }
 }

@@ -50,8 +50,8 @@ public final class CvdTopology {
                 Materialized.<String, Cvd, WindowStore<Bytes, byte[]>>as(CVD_1M_STORE)
                     .withKeySerde(keys)
                     .withValueSerde(cvds)
-                    .withRetention(OhlcvTopology.uncachedRetention(Duration.ofMinutes(1), config.ohlcvGrace()))
-                    .withCachingDisabled()) // see OhlcvTopology's class comment
+                    .withRetention(OhlcvTopology.closeOnlyRetention(Duration.ofMinutes(1), config.ohlcvGrace()))
+                    .withCachingEnabled()) // see OhlcvTopology's class comment
             .toStream(Named.as("cvd-1m-to-stream"))
             .process(new WindowCloser<Cvd>((c, start, end) -> CvdCalculator.close(c, start, end, null)), Named.as("cvd-1m-close"))
             .processValues(

@@ -53,7 +53,8 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
   public Set<StoreBuilder<?>> stores() {
     return Set.of(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(storeName), Serdes.String(), StreamActivity.serde()));
+            Stores.persistentKeyValueStore(storeName), Serdes.String(), StreamActivity.serde())
+            .withCachingEnabled()); // written per record: the changelog gets the last per key per commit
   }
 
   private final class Detector implements Processor<String, V, String, GapEvent> {

@@ -39,7 +39,8 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
   @Override
   public Set<StoreBuilder<?>> stores() {
     return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), tradeSerde));
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), tradeSerde)
+            .withCachingEnabled()); // written per trade: the changelog gets the last per key per commit
   }
 
   /** First and last underlying id of a trade, or null when not sequential. */

@@ -81,6 +81,7 @@ public final class BookOfiProcessor implements FixedKeyProcessorSupplier<String,
   @Override
   public Set<StoreBuilder<?>> stores() {
     return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), bookSerde));
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), bookSerde)
+            .withCachingEnabled()); // written per delta: the changelog gets the last book per key per commit
   }
 }

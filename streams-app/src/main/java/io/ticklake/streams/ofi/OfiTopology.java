@@ -100,8 +100,8 @@ public final class OfiTopology {
             Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(serdes.key())
                 .withValueSerde(ofis)
-                .withRetention(OhlcvTopology.uncachedRetention(size, config.ofiGrace()))
-                .withCachingDisabled()) // see OhlcvTopology's class comment
+                .withRetention(OhlcvTopology.closeOnlyRetention(size, config.ofiGrace()))
+                .withCachingEnabled()) // see OhlcvTopology's class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));
   }

@@ -73,6 +73,7 @@ public final class QuoteOfiProcessor implements FixedKeyProcessorSupplier<String
   @Override
   public Set<StoreBuilder<?>> stores() {
     return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), quoteSerde));
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), quoteSerde)
+            .withCachingEnabled()); // written per quote: the changelog gets the last per key per commit
   }
 }

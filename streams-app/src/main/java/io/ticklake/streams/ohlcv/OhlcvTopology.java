@@ -26,14 +26,18 @@ import org.apache.kafka.streams.state.WindowStore;
  * closes (stream time past its end plus the grace); 5-minute and 1-hour rollups of the closed
  * 1-minute candles, read back from their topic.
  *
- * <p>Every window store emitted on window close (here, in CVD and in OFI) has caching disabled:
- * the first close after a start scans a caching window store interval by interval from the epoch
- * (Kafka's {@code TimeOrderedCachingWindowStore}), tens of seconds per store, which outlasts the
- * exactly-once transaction timeout, so the task was fenced and started over, forever (seen with
- * {@code ./ticklake up}). The RocksDB store visits only the segments that exist. Uncached, a
- * store must also retain a window until it is emitted: with the default retention (size plus
- * grace) a jump in stream time expired windows in the store before the close emitted them, which
- * the cache used to hide; see {@link #uncachedRetention}.
+ * <p>Every window store emitted on window close (here, in CVD and in OFI) is cached, so an update
+ * of an open window costs a cache write, not a RocksDB write plus a changelog record per input
+ * record: the changelog gets one record per window and key per commit. It once had caching off,
+ * because the first close after a start scanned the caching store for tens of seconds, past the
+ * exactly-once transaction timeout, and the task was fenced and started over, forever. The cause:
+ * the first close of Kafka's emit-on-close aggregation fetches from time 0 (it has no previous
+ * close yet), and the caching store ({@code TimeOrderedCachingWindowStore}) walks that range one
+ * store segment at a time; a segment is half the retention, at least a minute, so with the default
+ * retention (size plus grace) that is 28 million steps from 1970 to now. Every such store here
+ * retains at least a day ({@link #closeOnlyRetention}): 12-hour segments, about 40,000 steps, a
+ * few tens of milliseconds once per start. A day's retention also keeps a window in the store
+ * until it is emitted when stream time jumps, which the default retention did not.
  */
 public final class OhlcvTopology {
   public static final String OHLCV_1M_GROUPED = "ohlcv-1m-by-symbol";
@@ -46,8 +50,11 @@ public final class OhlcvTopology {
 
   private OhlcvTopology() {}
 
-  /** Retention of an uncached emit-on-close window store: a day, at least size plus grace. */
-  public static Duration uncachedRetention(Duration size, Duration grace) {
+  /**
+   * Retention of an emit-on-close window store: a day, at least size plus grace. The day bounds the
+   * first close's scan from time 0 (see the class comment) and must not be lowered.
+   */
+  public static Duration closeOnlyRetention(Duration size, Duration grace) {
     Duration min = size.plus(grace);
     return min.compareTo(Duration.ofDays(1)) > 0 ? min : Duration.ofDays(1);
   }
@@ -73,8 +80,8 @@ public final class OhlcvTopology {
             Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(OHLCV_1M_STORE)
                 .withKeySerde(keys)
                 .withValueSerde(candles)
-                .withRetention(OHLCV_1M_RETENTION)
-                .withCachingDisabled()) // see the class comment
+                .withRetention(closeOnlyRetention(OHLCV_1M_RETENTION, config.ohlcvGrace()))
+                .withCachingEnabled()) // see the class comment
         .toStream(Named.as("ohlcv-1m-to-stream"))
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as("ohlcv-1m-close"))
         .to(Topics.OHLCV_1M, Produced.with(keys, candles).withName("ohlcv-1m-sink"));
@@ -112,8 +119,8 @@ public final class OhlcvTopology {
             Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(keys)
                 .withValueSerde(candles)
-                .withRetention(size.multipliedBy(48).plus(config.rollupGrace()))
-                .withCachingDisabled()) // see the class comment
+                .withRetention(closeOnlyRetention(size.multipliedBy(48), config.rollupGrace()))
+                .withCachingEnabled()) // see the class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as(prefix + "-close"))
         .to(topic, Produced.with(keys, candles).withName(prefix + "-sink"));

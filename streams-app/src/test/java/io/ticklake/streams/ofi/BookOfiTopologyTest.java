@@ -12,6 +12,7 @@ import io.ticklake.schema.v1.BookDelta;
 import io.ticklake.schema.v1.Level;
 import io.ticklake.schema.v1.Ofi;
 import io.ticklake.streams.AppConfig;
+import io.ticklake.streams.Fixtures;
 
 import io.ticklake.streams.TopologyFactory;
 import io.ticklake.streams.serde.SerdeFactory;
@@ -40,7 +41,7 @@ class BookOfiTopologyTest {
                 StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
                 AppConfig.OFI_SOURCE_CONFIG, "book"));
     SerdeFactory serdes = new SerdeFactory(new InMemorySchemaRegistryClient(), Map.of("schema.registry.url", "mock://test"));
-    try (TopologyTestDriver driver = new TopologyTestDriver(TopologyFactory.build(config, serdes), config.streamsProperties(), T0)) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(TopologyFactory.build(config, serdes), Fixtures.driverProperties(config), T0)) {
       TestInputTopic<String, BookDelta> book =
           driver.createInputTopic(Topics.BOOK, Serdes.String().serializer(), serdes.value(BookDelta.class).serializer());
       pipe(book, OfiCalculatorTest.delta(true, null, 10, null,
