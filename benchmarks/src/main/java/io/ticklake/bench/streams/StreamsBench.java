@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -404,9 +405,22 @@ public final class StreamsBench {
     settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs());
     Properties props = new AppConfig(settings).streamsProperties();
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
-      streams.setStateListener((now, before) -> log.info("{}: {} -> {}", appId, before, now));
+      AtomicLong runningNanos = new AtomicLong(-1);
+      streams.setStateListener(
+          (now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+              runningNanos.compareAndSet(-1, System.nanoTime());
+            }
+          });
       streams.start();
-      long[] timed = awaitCommitted(appId, Duration.ofMinutes(15)); // {firstNanos, firstCount, lastNanos, total}
+      long[] timed = awaitCommitted(appId, Duration.ofMinutes(15));
+      if (timed[1] >= timed[3]) {
+        // A backlog drained within one commit (the CI smoke): time it from RUNNING instead, which
+        // includes up to one commit interval; such a figure means little, and says so.
+        log.warn("{}: the whole backlog was committed at once; timed from RUNNING, use a larger backlog", appId);
+        timed[0] = runningNanos.get() > 0 ? runningNanos.get() : timed[0];
+        timed[1] = 0;
+      } // {firstNanos, firstCount, lastNanos, total}
       double secs = (timed[2] - timed[0]) / 1e9;
       long counted = timed[3] - timed[1];
       if (counted < records / 2) {
@@ -422,7 +436,8 @@ public final class StreamsBench {
 
   /**
    * Polls the group's committed offsets on the input topics until they reach the end offsets.
-   * Returns {nanos, committed records} at the first poll that saw any progress, then at the end.
+   * Returns {nanos, committed records} at the first poll that saw any progress, then at the end
+   * (the two coincide when one commit covered the whole backlog).
    */
   private long[] awaitCommitted(String group, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -464,9 +479,6 @@ public final class StreamsBench {
         }
         log.debug("{}: committed {} of {}", group, count, total);
         if (count >= total) {
-          if (firstCount >= total) {
-            throw new IllegalStateException(group + " committed the whole backlog at once; nothing was timed");
-          }
           return new long[] {firstNanos, firstCount, now, total};
         }
         Thread.sleep(20);
