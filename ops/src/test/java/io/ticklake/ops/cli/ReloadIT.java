@@ -1,17 +1,15 @@
 package io.ticklake.ops.cli;
 
+import io.ticklake.ops.stack.StackCli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ticklake.ops.stack.StackConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -143,33 +141,11 @@ class ReloadIT {
     return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
   }
 
-  /** Runs {@code ticklake <args> --config FILE} in its own JVM, as the ./ticklake script does. */
   static int cli(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Dticklake.component=ticklake");
-    cmd.add("-Dticklake.home=" + Path.of("").toAbsolutePath().getParent());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(TicklakeCli.class.getName());
-    cmd.addAll(List.of(args));
-    cmd.add("--config=" + configFile);
-    Path out = dir.resolve("cli-" + args[0] + ".out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-            .start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("ticklake " + args[0] + " did not finish: " + Files.readString(out));
-    }
-    return p.exitValue();
+    return StackCli.run(dir, List.of("--config=" + configFile), args);
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return StackCli.freePort();
   }
 }

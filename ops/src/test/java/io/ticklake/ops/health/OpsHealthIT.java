@@ -1,9 +1,9 @@
 package io.ticklake.ops.health;
 
+import io.ticklake.ops.stack.StackCli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ticklake.ops.cli.TicklakeCli;
 import io.ticklake.ops.metrics.PrometheusText;
 import io.ticklake.ops.stack.StackConfig;
 import io.ticklake.schema.serde.AvroWireDeserializer;
@@ -13,7 +13,6 @@ import io.ticklake.schema.v1.Alert;
 import io.ticklake.schema.v1.AlertKind;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -330,36 +329,11 @@ class OpsHealthIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Runs {@code ticklake <args>} in its own JVM, as the ./ticklake script does. */
-  private static int cli(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Dticklake.component=ticklake");
-    cmd.add("-Dticklake.home=" + Path.of("").toAbsolutePath().getParent());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(TicklakeCli.class.getName());
-    cmd.addAll(List.of(args));
-    sets.forEach(s -> cmd.add("--set=" + s));
-    Path out = dataDir.resolve("cli-" + args[0] + ".out");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-            .start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("ticklake " + args[0] + " did not finish: " + Files.readString(out));
-    }
-    if (p.exitValue() != 0) {
-      System.err.println(Files.readString(out));
-    }
-    return p.exitValue();
+  static int cli(String... args) throws Exception {
+    return StackCli.run(dataDir, StackCli.setOptions(sets), args);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  static int freePort() throws IOException {
+    return StackCli.freePort();
   }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
-import io.ticklake.ops.cli.TicklakeCli;
 import io.ticklake.schema.registry.CachingSchemaRegistryClient;
 import io.ticklake.schema.serde.AvroWireSerializer;
 import io.ticklake.schema.topic.Topics;
@@ -16,7 +15,6 @@ import io.ticklake.schema.v1.Side;
 import io.ticklake.schema.v1.Trade;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -299,32 +297,11 @@ class LakeCrashIT {
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
-  /** Runs {@code ticklake <args>} in its own JVM, as the ./ticklake script does; its output goes to the data dir. */
   static int cli(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Dticklake.component=ticklake");
-    cmd.add("-Dticklake.home=" + Path.of("").toAbsolutePath().getParent());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(TicklakeCli.class.getName());
-    cmd.addAll(List.of(args));
-    sets.forEach(s -> cmd.add("--set=" + s));
-    Path out = dataDir.resolve("cli-" + args[0] + ".out");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("ticklake " + args[0] + " did not finish: " + Files.readString(out));
-    }
-    if (p.exitValue() != 0 || !args[0].equals("up")) {
-      System.err.println(Files.readString(out));
-    }
-    return p.exitValue();
+    return StackCli.run(dataDir, StackCli.setOptions(sets), args);
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return StackCli.freePort();
   }
 }
