@@ -46,7 +46,8 @@ public final class TopologyFactory {
             .stream(Topics.TRADES, Consumed.with(serdes.key(), serdes.value(Trade.class)).withName("trades-source")
                     .withTimestampExtractor(new EventTimeExtractor()))
             .processValues(
-                new Deduplication<>(TRADES_DEDUP_STORE, config.dedupTtl(), TopologyFactory::tradeId),
+                new Deduplication<>(
+                    TRADES_DEDUP_STORE, config.dedupTtl(), TopologyFactory::tradeId, t -> Deduplication.canonicalLong(t.getTradeId())),
                 Named.as("trades-dedup"));
 
     Map<String, KStream<String, LateCheck<Trade>>> checked =

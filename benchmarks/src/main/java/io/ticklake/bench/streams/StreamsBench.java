@@ -89,6 +89,8 @@ public final class StreamsBench {
   static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT", "ADAUSDT", "SOLUSDT");
   /** Event-time spacing of the backlog: 50 ms per symbol and topic, so windows close as in a market. */
   static final long STEP_MS = 50;
+  /** System properties under this prefix are Streams settings for every side of the run. */
+  static final String SETTING_PREFIX = "bench.streams.";
 
   private final EmbeddedKafka kafka;
   private final RegistryServer registry;
@@ -288,10 +290,7 @@ public final class StreamsBench {
    * committed rather than on how fast it processes.
    */
   private long commitIntervalMs() {
-    Map<String, Object> settings = new HashMap<>(serdeConfig());
-    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    Properties p = new AppConfig(settings).streamsProperties();
+    Properties p = new AppConfig(appSettings(StreamsConfig.EXACTLY_ONCE_V2, "unused")).streamsProperties();
     return new StreamsConfig(p).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
   }
 
@@ -389,6 +388,10 @@ public final class StreamsBench {
     s.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
     s.put(AppConfig.HTTP_PORT_CONFIG, "0");
     s.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // -Dbench.streams.<streams setting>=<value> applies to every side alike, e.g. num.stream.threads.
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith(SETTING_PREFIX))
+        .forEach(k -> s.put(k.substring(SETTING_PREFIX.length()), System.getProperty(k)));
     return s;
   }
 

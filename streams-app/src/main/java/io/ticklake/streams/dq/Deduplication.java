@@ -1,6 +1,8 @@
 package io.ticklake.streams.dq;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -8,6 +10,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -16,10 +19,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drops a record whose id was already seen within {@code ttl} of stream time (either side), so
- * reconnect overlaps and backfills do not count twice. The ids live in a window store whose
- * retention is the ttl, so it stays bounded; a record older than that is beyond every grace and
- * is routed late downstream instead.
+ * Drops a record whose identity was already seen, so reconnect overlaps and backfills do not count
+ * twice. Two memories, chosen per record:
+ *
+ * <ul>
+ *   <li>a numeric, sequential id (a venue's trade id) goes to the record key's {@link SeenIds}, a
+ *       few ranges per key in a cached key-value store: one small write per record that the cache
+ *       folds into one changelog record per key and commit;
+ *   <li>any other id is remembered on its own in a window store whose retention is the ttl.
+ * </ul>
+ *
+ * Either way an id is remembered for {@code ttl} of record time; a record older than that is
+ * beyond every grace and is routed late downstream instead. A record without an identity (the id
+ * function answers null) is passed on unchecked: its order is checked downstream.
  */
 public final class Deduplication<V> implements FixedKeyProcessorSupplier<String, V, V> {
   private static final Logger log = LoggerFactory.getLogger(Deduplication.class);
@@ -27,16 +39,48 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
   private final String storeName;
   private final Duration ttl;
   private final Function<V, String> id;
+  private final Function<V, Long> sequence;
 
   /**
-   * @param storeName the window store, e.g. {@code trades-dedup-store}
+   * @param storeName the window store, e.g. {@code trades-dedup-store}; the ranges store is named
+   *     after it ({@link #rangesStoreName})
    * @param ttl how long an id is remembered
-   * @param id the record's identity, e.g. {@code venue:symbol:tradeId}
+   * @param id the record's identity, e.g. {@code venue:symbol:tradeId}, or null for none
+   * @param sequence the record's id as a number of the key's consecutive sequence, or null when it
+   *     has none (then {@code id} is used); null for a stream without such ids (no ranges store)
    */
-  public Deduplication(String storeName, Duration ttl, Function<V, String> id) {
+  public Deduplication(String storeName, Duration ttl, Function<V, String> id, Function<V, Long> sequence) {
     this.storeName = storeName;
     this.ttl = ttl;
     this.id = id;
+    this.sequence = sequence;
+  }
+
+  /** The key-value store of the numeric ids: {@code trades-dedup-store} → {@code trades-dedup-ranges-store}. */
+  public static String rangesStoreName(String storeName) {
+    return storeName.endsWith("-store")
+        ? storeName.substring(0, storeName.length() - "-store".length()) + "-ranges-store"
+        : storeName + "-ranges";
+  }
+
+  /** A canonical decimal long ({@code "42"}, not {@code "042"} or {@code "+42"}), else null. */
+  public static Long canonicalLong(String s) {
+    int n = s == null ? 0 : s.length();
+    if (n == 0 || n > 19) {
+      return null;
+    }
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9' || (i == 0 && c == '0' && n > 1)) {
+        return null;
+      }
+      v = v * 10 + (c - '0');
+      if (v < 0) {
+        return null;
+      }
+    }
+    return v;
   }
 
   @Override
@@ -46,37 +90,88 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
 
   @Override
   public Set<StoreBuilder<?>> stores() {
+    StoreBuilder<?> ids =
+        Stores.windowStoreBuilder(Stores.persistentWindowStore(storeName, ttl, ttl, false), Serdes.String(), Serdes.Long());
+    if (sequence == null) {
+      return Set.of(ids);
+    }
     return Set.of(
-        Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(storeName, ttl, ttl, false), Serdes.String(), Serdes.Long()));
+        ids,
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(rangesStoreName(storeName)), Serdes.String(), SeenIds.serde())
+            .withCachingEnabled()); // written per record: the changelog gets the last per key per commit
   }
 
   private final class DedupProcessor implements FixedKeyProcessor<String, V, V> {
     private FixedKeyProcessorContext<String, V> context;
     private WindowStore<String, Long> seen;
+    private KeyValueStore<String, SeenIds> ranges;
+    /**
+     * The ranges store's values as objects, so a record costs no decoding: filled from the store,
+     * written through to it, emptied whenever the task (re)initializes, since the store may then
+     * have been restored from its changelog.
+     */
+    private final Map<String, SeenIds> live = new HashMap<>();
 
     @Override
     public void init(FixedKeyProcessorContext<String, V> context) {
       this.context = context;
       this.seen = context.getStateStore(storeName);
+      this.ranges = sequence == null ? null : context.getStateStore(rangesStoreName(storeName));
+      live.clear();
     }
 
     @Override
     public void process(FixedKeyRecord<String, V> record) {
-      if (record.value() == null) {
+      V value = record.value();
+      if (value == null) {
         return;
       }
-      String recordId = id.apply(record.value());
-      long ts = record.timestamp();
+      Long number = sequence == null ? null : sequence.apply(value);
+      boolean fresh = number != null ? addNumber(record.key(), number, record.timestamp()) : addId(value, record.timestamp());
+      if (fresh) {
+        context.forward(record);
+      }
+    }
+
+    private boolean addNumber(String key, long number, long ts) {
+      SeenIds ids = live.get(key);
+      if (ids == null) {
+        ids = ranges.get(key);
+        if (ids == null) {
+          ids = new SeenIds();
+        }
+        live.put(key, ids);
+      }
+      if (!ids.add(number, ts)) {
+        log.debug("Dropping duplicate {} {} (store {})", key, number, storeName);
+        return false;
+      }
+      if (ids.ranges() > 1) {
+        int before = ids.ranges();
+        int forgotten = ids.forget(ts - ttl.toMillis(), SeenIds.MAX_RANGES);
+        if (forgotten > 0 && before > SeenIds.MAX_RANGES) {
+          log.info("{}: {} id ranges of {} forgotten beyond the limit of {}", storeName, forgotten, key, SeenIds.MAX_RANGES);
+        }
+      }
+      ranges.put(key, ids);
+      return true;
+    }
+
+    private boolean addId(V value, long ts) {
+      String recordId = id.apply(value);
+      if (recordId == null) {
+        return true;
+      }
       long ttlMs = ttl.toMillis();
       try (WindowStoreIterator<Long> it = seen.fetch(recordId, ts - ttlMs, ts + ttlMs)) {
         if (it.hasNext()) {
           log.debug("Dropping duplicate {} (store {})", recordId, storeName);
-          return;
+          return false;
         }
       }
       seen.put(recordId, ts, ts);
-      context.forward(record);
+      return true;
     }
   }
 }

@@ -70,19 +70,26 @@ public final class OfiTopology {
     return minutes;
   }
 
-  /** The quotes topic, duplicates (same venue, symbol, update id) dropped. */
+  /**
+   * The quotes topic, duplicates of quotes without update ids (same venue, symbol, event time)
+   * dropped; quotes with update ids are ordered by {@link QuoteOfiProcessor}.
+   */
   public static KStream<String, Quote> dedupQuotes(StreamsBuilder builder, AppConfig config, SerdeFactory serdes) {
     return builder
         .stream(Topics.QUOTES, Consumed.with(serdes.key(), serdes.value(Quote.class)).withName("quotes-source")
                 .withTimestampExtractor(new EventTimeExtractor()))
         .processValues(
-            new Deduplication<>(QUOTES_DEDUP_STORE, config.dedupTtl(), OfiTopology::quoteId), Named.as("ofi-quotes-dedup"));
+            new Deduplication<>(QUOTES_DEDUP_STORE, config.dedupTtl(), OfiTopology::quoteId, null), Named.as("ofi-quotes-dedup"));
   }
 
-  /** Identity of a quote: its update id, or its event time when the venue has no ids. */
+  /**
+   * Identity of a quote for the dedup store: none when it has an update id, since {@link
+   * QuoteOfiProcessor} then takes only quotes newer than the last one, which drops a repeat as
+   * well (the venue's ids are not consecutive, so they are no sequence to keep as ranges); its
+   * event time when the venue has no ids.
+   */
   static String quoteId(Quote q) {
-    return q.getVenue() + ":" + q.getSymbol() + ":"
-        + (q.getUpdateId() != null ? q.getUpdateId().toString() : "t" + Times.micros(q.getEventTime()));
+    return q.getUpdateId() != null ? null : q.getVenue() + ":" + q.getSymbol() + ":t" + Times.micros(q.getEventTime());
   }
 
   private static KStream<String, Ofi> window(
