@@ -2,11 +2,8 @@ package io.ticklake.streams;
 
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Candle;
-import io.ticklake.schema.v1.Cvd;
-import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Trade;
-import io.ticklake.streams.cvd.CvdTopology;
 import io.ticklake.streams.dq.Deduplication;
 import io.ticklake.streams.dq.DqTopology;
 import io.ticklake.streams.dq.LateRecordClassifier;
@@ -30,7 +27,13 @@ import org.apache.kafka.streams.kstream.Produced;
  * The whole topology. Trades are deduplicated by (venue, symbol, tradeId) before anything else;
  * market trades are then checked against the 1-minute windows' grace, and late ones go to the late
  * topic (and are counted in {@link #TRADES_LATE_COUNT_STORE}) instead of being dropped by the
- * windows. Quotes are deduplicated by (venue, symbol, updateId).
+ * windows. Quotes without update ids are deduplicated by (venue, symbol, eventTime); quotes with
+ * them are taken in update-id order by the OFI.
+ *
+ * <p>Trades and quotes share no processor, so each input partition is a task of its own, with its
+ * own stream time: a lagging quotes partition never holds trades back, and is never judged late
+ * by the trades' time. Whatever combines them (features, the gap report) reads their results back
+ * from the output topics.
  */
 public final class TopologyFactory {
   public static final String TRADES_DEDUP_STORE = "trades-dedup-store";
@@ -69,10 +72,9 @@ public final class TopologyFactory {
     KStream<String, Quote> quotes = OfiTopology.dedupQuotes(builder, config, serdes);
 
     KStream<String, Candle> minutes = OhlcvTopology.addTo(builder, onTime, config, serdes);
-    KStream<String, Cvd> cvd = CvdTopology.addTo(builder, onTime, config, serdes);
-    KStream<String, Ofi> ofi = OfiTopology.addTo(builder, quotes, config, serdes);
+    OfiTopology.addTo(builder, quotes, config, serdes);
     DqTopology.addTo(builder, trades, quotes, minutes, config, serdes);
-    FeaturesTopology.addTo(minutes, cvd, ofi, config, serdes);
+    FeaturesTopology.addTo(builder, minutes, config, serdes);
     return builder.build();
   }
 

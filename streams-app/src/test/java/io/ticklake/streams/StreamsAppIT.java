@@ -95,7 +95,10 @@ class StreamsAppIT {
               List.of(
                   Fixtures.quote(1, t0.plusMillis(100), "100.0", "5", "100.5", "4"),
                   Fixtures.quote(2, t0.plusMillis(200), "100.0", "7", "100.5", "4"),
-                  Fixtures.quote(3, t0.plusSeconds(64), "100.0", "7", "100.5", "1"))) {
+                  Fixtures.quote(3, t0.plusSeconds(64), "100.0", "7", "100.5", "1"),
+                  // Minutes are rolled up from closed seconds: this one closes the second of quote
+                  // 3 (64 + 1 + 2 s grace), and so the first minute. Its term is 0 (nothing moved).
+                  Fixtures.quote(4, t0.plusSeconds(68), "100.0", "7", "100.5", "1"))) {
             quotes.send(new ProducerRecord<>(Topics.QUOTES, null, q.getEventTime().toEpochMilli(), KEY, q)).get();
           }
           for (Trade t :
@@ -110,7 +113,7 @@ class StreamsAppIT {
 
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://localhost:" + port + "/api/v1/";
-        // Day to date includes the minute still open (trade 3, the third quote); the last closed
+        // Day to date includes the minute still open (trade 3, quotes 3 and 4); the last closed
         // minute is given on its own.
         JsonNode cvd = awaitJson(http, base + "cvd/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
         assertThat(cvd.get("cumulative").asText()).isEqualTo("2.5");
@@ -120,7 +123,7 @@ class StreamsAppIT {
         assertThat(cvd.get("ageMs").asLong()).isPositive();
         JsonNode ofi = awaitJson(http, base + "ofi/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
         assertThat(ofi.get("ofi").asText()).isEqualTo("5");
-        assertThat(ofi.get("updates").asLong()).isEqualTo(2);
+        assertThat(ofi.get("updates").asLong()).isEqualTo(3);
         assertThat(ofi.get("lastMinute").get("ofi").asText()).isEqualTo("2");
         assertThat(ofi.get("windowStart").asText()).isEqualTo(t0.truncatedTo(ChronoUnit.DAYS).toString());
         JsonNode quote = awaitJson(http, base + "quotes/binance-usdm/BTCUSDT");

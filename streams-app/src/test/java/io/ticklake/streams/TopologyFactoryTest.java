@@ -95,10 +95,16 @@ class TopologyFactoryTest {
     send(quote(4, T0.plusMillis(400), "100.0", "7", "101.0", "6"));
     send(quote(5, T0.plusMillis(500), "100.5", "2", "101.0", "6"));
     send(quote(6, T0.plusMillis(600), "100.0", "7", "101.0", "8"));
-    // Past the minute plus the 2 s grace: both windows close.
+    // Past the second and the minute plus the 2 s grace: the second closes. The minute is rolled
+    // up from closed seconds, so it closes once a second after it has closed (at 63 + 1 + 2 s).
     send(quote(7, T0.plusSeconds(63), "100.0", "7", "101.0", "8"));
+    List<Ofi> seconds = output(Topics.OFI, Ofi.class).readValuesToList();
+    assertThat(seconds).extracting(Ofi::getWindow).containsExactly("1s");
+    Ofi first = seconds.get(0);
+    send(quote(8, T0.plusSeconds(66), "100.0", "7", "101.0", "8"));
 
     List<Ofi> out = output(Topics.OFI, Ofi.class).readValuesToList();
+    out.add(0, first);
     Ofi second = find(out, "1s", T0);
     Ofi minute = find(out, "1m", T0);
     Ofi day = find(out, "day", T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS));
@@ -294,6 +300,7 @@ class TopologyFactoryTest {
     send(trade(1, T0.plusSeconds(1), Side.BUY, "100", "2"));
     send(trade(2, T0.plusSeconds(2), Side.SELL, "100.5", "0.5"));
     send(quote(3, T0.plusSeconds(63), "100.0", "7", "100.5", "4"));
+    send(quote(4, T0.plusSeconds(66), "100.0", "7", "100.5", "4")); // closes the OFI minute
     send(trade(3, T0.plusSeconds(75), Side.BUY, "100", "1"));
 
     List<String> features =
@@ -308,5 +315,95 @@ class TopologyFactoryTest {
     assertThat(f.get("ofi").asText()).isEqualTo("2");
     assertThat(f.get("session").asText()).isEqualTo("LONDON");
     assertThat(f.get("regime").asText()).isEqualTo("Q_L");
+  }
+
+  /**
+   * Candle, CVD and OFI come from three topics in no order against each other: the record waits
+   * until each part is there or known absent, a repeat of a sent minute changes nothing, and a part
+   * that never comes holds a minute back for at most five later candles.
+   */
+  @Test
+  void featurePartsJoinInAnyOrderAndAMissingPartWaitsAtMostFiveCandles() throws Exception {
+    TestInputTopic<String, Candle> candles =
+        driver.createInputTopic(Topics.OHLCV_1M, Serdes.String().serializer(), serdes.value(Candle.class).serializer());
+    TestInputTopic<String, Cvd> cvds =
+        driver.createInputTopic(Topics.CVD, Serdes.String().serializer(), serdes.value(Cvd.class).serializer());
+    TestInputTopic<String, Ofi> ofis =
+        driver.createInputTopic(Topics.OFI, Serdes.String().serializer(), serdes.value(Ofi.class).serializer());
+    TestOutputTopic<String, String> features =
+        driver.createOutputTopic(Topics.FEATURES_1M, Serdes.String().deserializer(), Serdes.String().deserializer());
+    Instant wall = Instant.parse("2026-11-21T00:00:00Z"); // the topics' append time: not the minute's
+    Cvd cvd =
+        Cvd.newBuilder(io.ticklake.streams.cvd.CvdCalculator.empty())
+            .setVenue(Fixtures.VENUE).setSymbol(Fixtures.SYMBOL)
+            .setWindowStart(T0).setWindowEnd(T0.plusSeconds(60))
+            .setDelta(d("1.5")).setCumulative(d("2.5")).setTradeCount(3).setEventTime(T0.plusSeconds(59))
+            .build();
+    Ofi ofi =
+        Ofi.newBuilder(io.ticklake.streams.ofi.OfiAggregator.empty())
+            .setVenue(Fixtures.VENUE).setSymbol(Fixtures.SYMBOL).setWindow("1m")
+            .setWindowStart(T0).setWindowEnd(T0.plusSeconds(60))
+            .setOfi(d("-3")).setUpdates(7).setEventTime(T0.plusSeconds(58))
+            .build();
+
+    candles.pipeInput(KEY, Fixtures.minuteCandle(T0, "100", "101", "99", "100.5", "4"), wall);
+    assertThat(features.isEmpty()).as("candle alone: CVD and OFI not decided").isTrue();
+    ofis.pipeInput(KEY, ofi, wall);
+    assertThat(features.isEmpty()).as("CVD still not decided").isTrue();
+    cvds.pipeInput(KEY, cvd, wall);
+    List<String> sent = features.readValuesToList();
+    assertThat(sent).hasSize(1);
+    JsonNode f = MAPPER.readTree(sent.get(0));
+    assertThat(f.get("windowStart").asText()).isEqualTo(T0.toString());
+    assertThat(f.get("cvdDelta").asText()).isEqualTo("1.5");
+    assertThat(f.get("cvdCumulative").asText()).isEqualTo("2.5");
+    assertThat(f.get("ofi").asText()).isEqualTo("-3");
+    assertThat(f.get("ofiUpdates").asLong()).isEqualTo(7);
+
+    // Replays of the sent minute: dropped.
+    ofis.pipeInput(KEY, ofi, wall);
+    cvds.pipeInput(KEY, cvd, wall);
+    candles.pipeInput(KEY, Fixtures.minuteCandle(T0, "100", "101", "99", "100.5", "4"), wall);
+    assertThat(features.isEmpty()).isTrue();
+
+    // Minutes 1..6 have candles only (CVD and OFI stopped): minute 1 waits for five later candles.
+    for (int m = 1; m <= 5; m++) {
+      candles.pipeInput(KEY, Fixtures.minuteCandle(T0.plusSeconds(60L * m), "100", "101", "99", "100", "1"), wall);
+    }
+    assertThat(features.isEmpty()).isTrue();
+    candles.pipeInput(KEY, Fixtures.minuteCandle(T0.plusSeconds(360), "100", "101", "99", "100", "1"), wall);
+    sent = features.readValuesToList();
+    assertThat(sent).hasSize(1);
+    f = MAPPER.readTree(sent.get(0));
+    assertThat(f.get("windowStart").asText()).isEqualTo(T0.plusSeconds(60).toString());
+    assertThat(f.get("cvdDelta").isNull()).isTrue();
+    assertThat(f.get("ofi").isNull()).isTrue();
+  }
+
+  /**
+   * Trades and quotes are tasks of their own, one input partition each: nothing joins them inside
+   * the topology (a merge would make them one task, waiting on each other's partitions and sharing
+   * a stream time).
+   */
+  @Test
+  void tradesAndQuotesAreEachTheOnlySourceOfTheirSubtopology() {
+    AppConfig config =
+        new AppConfig(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "t", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092"));
+    var description = TopologyFactory.build(config, serdes).describe();
+    for (String topic : List.of(Topics.TRADES, Topics.QUOTES)) {
+      List<java.util.Set<String>> sources = new ArrayList<>();
+      for (var sub : description.subtopologies()) {
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        for (var node : sub.nodes()) {
+          if (node instanceof org.apache.kafka.streams.TopologyDescription.Source source) {
+            topics.addAll(source.topicSet());
+          }
+        }
+        if (topics.contains(topic)) {
+          sources.add(topics);
+        }
+      }
+      assertThat(sources).as(topic).containsExactly(java.util.Set.of(topic));
+    }
   }
 }

@@ -1,59 +1,48 @@
 package io.ticklake.streams.cvd;
 
 import io.ticklake.schema.topic.Topics;
+import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Cvd;
-import io.ticklake.schema.v1.Trade;
 import io.ticklake.streams.AppConfig;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.WindowCloser;
-import io.ticklake.streams.ohlcv.OhlcvTopology;
 import io.ticklake.streams.serde.SerdeFactory;
-import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.kstream.Windowed;
 
 /**
  * CVD per minute (emitted when the minute closes) with its running total since the start of the
- * UTC day; the latest running value per key stays in {@link #CVD_DAY_STORE}.
+ * UTC day; the latest running value per key stays in {@link #CVD_DAY_STORE}. A minute's CVD is
+ * read off the same minute's candle aggregate ({@link CvdCalculator#ofCandle}): both sum the same
+ * on-time market trades under the same grace, so one window store serves both, and the open
+ * minutes of CVD are answered from the candle store.
  */
 public final class CvdTopology {
-  public static final String CVD_1M_GROUPED = "cvd-1m-by-symbol";
-  public static final String CVD_1M_AGGREGATE = "cvd-1m-aggregate";
-  public static final String CVD_1M_STORE = "cvd-1m-store";
   public static final String CVD_DAY_STORE = "cvd-day-store";
 
   private CvdTopology() {}
 
-  /** Adds CVD; returns the closed minutes with their cumulative values. */
+  /**
+   * Adds CVD; returns the closed minutes with their cumulative values.
+   *
+   * @param closedCandleWindows the 1-minute candle aggregation's closed windows, before closing
+   */
   public static KStream<String, Cvd> addTo(
-      StreamsBuilder builder, KStream<String, Trade> trades, AppConfig config, SerdeFactory serdes) {
+      StreamsBuilder builder, KStream<Windowed<String>, Candle> closedCandleWindows, AppConfig config, SerdeFactory serdes) {
     Serde<String> keys = serdes.key();
     Serde<Cvd> cvds = serdes.value(Cvd.class);
     KStream<String, Cvd> minutes =
-        trades
-            .groupByKey(Grouped.with(CVD_1M_GROUPED, keys, serdes.value(Trade.class)))
-            .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), config.ohlcvGrace()))
-            .emitStrategy(EmitStrategy.onWindowClose())
-            .aggregate(
-                CvdCalculator::empty,
-                new CvdCalculator(),
-                Named.as(CVD_1M_AGGREGATE),
-                Materialized.<String, Cvd, WindowStore<Bytes, byte[]>>as(CVD_1M_STORE)
-                    .withKeySerde(keys)
-                    .withValueSerde(cvds)
-                    .withRetention(OhlcvTopology.closeOnlyRetention(Duration.ofMinutes(1), config.ohlcvGrace()))
-                    .withCachingEnabled()) // see OhlcvTopology's class comment
-            .toStream(Named.as("cvd-1m-to-stream"))
-            .process(new WindowCloser<Cvd>((c, start, end) -> CvdCalculator.close(c, start, end, null)), Named.as("cvd-1m-close"))
+        closedCandleWindows
+            .mapValues(
+                (window, candle) ->
+                    CvdCalculator.close(
+                        CvdCalculator.ofCandle(candle), window.window().startTime(), window.window().endTime(), null),
+                Named.as("cvd-1m-of-candle"))
+            .process(new WindowCloser<Cvd>((c, start, end) -> c), Named.as("cvd-1m-close"))
             .processValues(
                 new RunningTotal<Cvd>(
                     CVD_DAY_STORE,

@@ -62,18 +62,18 @@ public final class DqTopology {
                 STALE_QUOTES_STORE, "quotes", config.staleAfter(), config.staleCheckInterval(), Quote::getEventTime),
             Named.as("dq-stale-quotes"));
 
-    KStream<String, GapEvent> all =
-        tradeIds
-            .merge(derivedMinutes, Named.as("dq-merge-candle-gaps"))
-            .merge(venueMinutes, Named.as("dq-merge-venue-candle-gaps"))
-            .merge(staleTrades, Named.as("dq-merge-stale-trades"))
-            .merge(staleQuotes, Named.as("dq-merge-stale-quotes"));
+    // Each to the gaps topic on its own: a merge would join the trades', quotes' and candles'
+    // processing into one task (see TopologyFactory).
+    tradeIds.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-trade-id-sink"));
+    derivedMinutes.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-ohlcv-1m-sink"));
+    venueMinutes.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-candles-1m-sink"));
+    staleTrades.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-stale-trades-sink"));
+    staleQuotes.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-stale-quotes-sink"));
     String producerGaps = config.producerGapsTopic();
     if (producerGaps != null) {
-      all = all.merge(
-          builder.stream(producerGaps, Consumed.with(keys, gaps).withName("producer-gaps-source")),
-          Named.as("dq-merge-producer-gaps"));
+      builder
+          .stream(producerGaps, Consumed.with(keys, gaps).withName("producer-gaps-source"))
+          .to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-producer-sink"));
     }
-    all.to(Topics.GAPS, Produced.with(keys, gaps).withName("gaps-sink"));
   }
 }

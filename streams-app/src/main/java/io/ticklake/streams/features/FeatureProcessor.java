@@ -27,28 +27,40 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins, per venue/symbol/minute, the closed candle with the minute's CVD and OFI into one JSON
- * feature record with regime and session labels. CVD and OFI of a minute wait in stores until the
- * candle of that minute arrives; the candle triggers the record (CVD and OFI are closed by then in
- * practice: they close on the same or an earlier stream time, and the candle takes a topic round
- * trip). Whatever has not arrived is null. Waiting entries of the key up to the candle's minute are
- * removed, so the stores stay bounded.
+ * feature record with regime and session labels. The three parts come from three topics, each in
+ * minute order per key but in no order against each other (trades and quotes are separate tasks),
+ * so each waits in a store until its minute can be decided. A minute's record is sent when its
+ * candle is there and each of CVD and OFI is either there or known absent: a later minute of that
+ * part has arrived. A part that never comes (a venue without quotes) does not hold the record
+ * back for more than {@link #MAX_WAIT_MINUTES} later candles; it is then null. A part of a minute
+ * already sent is dropped. Entries of a key up to the sent minute are removed, so the stores stay
+ * bounded.
  */
 public final class FeatureProcessor implements ProcessorSupplier<String, SpecificRecord, String, String> {
+  private static final Logger log = LoggerFactory.getLogger(FeatureProcessor.class);
+  public static final String CANDLE_PENDING_STORE = "features-candle-pending-store";
   public static final String CVD_PENDING_STORE = "features-cvd-pending-store";
   public static final String OFI_PENDING_STORE = "features-ofi-pending-store";
   public static final String HISTORY_STORE = "features-history-store";
+  /** Later candles after which a minute is sent with whatever parts it has. */
+  public static final int MAX_WAIT_MINUTES = 5;
 
+  private static final long MINUTE_MS = 60_000L;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final RegimeLabeler labeler;
+  private final Serde<Candle> candleSerde;
   private final Serde<Cvd> cvdSerde;
   private final Serde<Ofi> ofiSerde;
 
-  public FeatureProcessor(RegimeLabeler labeler, Serde<Cvd> cvdSerde, Serde<Ofi> ofiSerde) {
+  public FeatureProcessor(RegimeLabeler labeler, Serde<Candle> candleSerde, Serde<Cvd> cvdSerde, Serde<Ofi> ofiSerde) {
     this.labeler = labeler;
+    this.candleSerde = candleSerde;
     this.cvdSerde = cvdSerde;
     this.ofiSerde = ofiSerde;
   }
@@ -56,6 +68,7 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
   @Override
   public Set<StoreBuilder<?>> stores() {
     return Set.of(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CANDLE_PENDING_STORE), Serdes.String(), candleSerde),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CVD_PENDING_STORE), Serdes.String(), cvdSerde),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OFI_PENDING_STORE), Serdes.String(), ofiSerde),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.String(), Serdes.String()));
@@ -70,6 +83,7 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
   public Processor<String, SpecificRecord, String, String> get() {
     return new Processor<>() {
       private ProcessorContext<String, String> context;
+      private KeyValueStore<String, Candle> candles;
       private KeyValueStore<String, Cvd> cvds;
       private KeyValueStore<String, Ofi> ofis;
       private KeyValueStore<String, String> history;
@@ -77,6 +91,7 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
       @Override
       public void init(ProcessorContext<String, String> context) {
         this.context = context;
+        this.candles = context.getStateStore(CANDLE_PENDING_STORE);
         this.cvds = context.getStateStore(CVD_PENDING_STORE);
         this.ofis = context.getStateStore(OFI_PENDING_STORE);
         this.history = context.getStateStore(HISTORY_STORE);
@@ -84,19 +99,69 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
 
       @Override
       public void process(Record<String, SpecificRecord> record) {
+        String key = record.key();
         SpecificRecord value = record.value();
+        History h = History.parse(history.get(key));
+        long minute;
         if (value instanceof Cvd cvd) {
-          cvds.put(minuteKey(record.key(), cvd.getWindowStart().toEpochMilli()), cvd);
+          minute = cvd.getWindowStart().toEpochMilli();
+          if (stale(key, "CVD", minute, h)) {
+            return;
+          }
+          cvds.put(minuteKey(key, minute), cvd);
+          h.cvdSeen = Math.max(h.cvdSeen, minute);
         } else if (value instanceof Ofi ofi && "1m".equals(ofi.getWindow())) {
-          ofis.put(minuteKey(record.key(), ofi.getWindowStart().toEpochMilli()), ofi);
+          minute = ofi.getWindowStart().toEpochMilli();
+          if (stale(key, "OFI", minute, h)) {
+            return;
+          }
+          ofis.put(minuteKey(key, minute), ofi);
+          h.ofiSeen = Math.max(h.ofiSeen, minute);
         } else if (value instanceof Candle candle && candle.getClosed() && "1m".equals(candle.getInterval())) {
-          String k = minuteKey(record.key(), candle.getOpenTime().toEpochMilli());
-          Cvd cvd = cvds.get(k);
-          Ofi ofi = ofis.get(k);
-          purge(cvds, record.key(), k);
-          purge(ofis, record.key(), k);
-          String json = feature(record.key(), candle, cvd, ofi);
-          context.forward(new Record<>(record.key(), json, record.timestamp()));
+          minute = candle.getOpenTime().toEpochMilli();
+          if (stale(key, "candle", minute, h)) {
+            return;
+          }
+          candles.put(minuteKey(key, minute), candle);
+          h.candleSeen = Math.max(h.candleSeen, minute);
+        } else {
+          return;
+        }
+        sendReady(key, h);
+        history.put(key, h.toJson());
+      }
+
+      /** A part of a minute already sent (a replay, or a part that came too late): dropped. */
+      private boolean stale(String key, String part, long minute, History h) {
+        if (minute <= h.sentThrough) {
+          log.debug("Features of {}: {} of {} arrived after the minute was sent, dropped", key, part, minute);
+          return true;
+        }
+        return false;
+      }
+
+      /** Sends, in minute order, every waiting candle of the key whose parts are decided. */
+      private void sendReady(String key, History h) {
+        List<KeyValue<String, Candle>> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, Candle> it = candles.range(minuteKey(key, 0), minuteKey(key, Long.MAX_VALUE))) {
+          while (it.hasNext()) {
+            waiting.add(it.next());
+          }
+        }
+        for (KeyValue<String, Candle> kv : waiting) {
+          long minute = kv.value.getOpenTime().toEpochMilli();
+          Cvd cvd = cvds.get(kv.key);
+          Ofi ofi = ofis.get(kv.key);
+          boolean decided = (cvd != null || h.cvdSeen > minute) && (ofi != null || h.ofiSeen > minute);
+          if (!decided && h.candleSeen < minute + MAX_WAIT_MINUTES * MINUTE_MS) {
+            return; // later minutes wait behind this one
+          }
+          candles.delete(kv.key);
+          purge(cvds, key, kv.key);
+          purge(ofis, key, kv.key);
+          h.sentThrough = minute;
+          String json = feature(key, h, kv.value, cvd, ofi);
+          context.forward(new Record<>(key, json, minute));
         }
       }
 
@@ -111,18 +176,17 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
         done.forEach(store::delete);
       }
 
-      private String feature(String key, Candle c, Cvd cvd, Ofi ofi) {
-        History h = History.parse(history.get(key));
+      private String feature(String key, History h, Candle c, Cvd cvd, Ofi ofi) {
         long start = c.getOpenTime().toEpochMilli();
         if (!h.minutes.isEmpty() && h.minutes.get(h.minutes.size() - 1).startMs() >= start) {
-          h = new History(); // replay or reordering: restart the window rather than mix
+          h.minutes.clear(); // replay or reordering: restart the window rather than mix
+          h.rv.clear();
         }
         h.minutes.add(new RegimeLabeler.Minute(start, c.getTradeCount(), c.getClose().doubleValue()));
         while (h.minutes.size() > labeler.windowMinutes() + 1) {
           h.minutes.remove(0);
         }
         RegimeLabeler.Labels labels = labeler.label(h.minutes, h.rv);
-        history.put(key, h.toJson());
 
         ObjectNode f = MAPPER.createObjectNode();
         f.put("venue", c.getVenue());
@@ -156,10 +220,17 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
     return v == null ? null : Decimals.toPlain(v);
   }
 
-  /** The per-key history kept as JSON: recent minutes and recent realized volatilities. */
+  /**
+   * The per-key state kept as JSON: recent minutes and recent realized volatilities, the newest
+   * minute seen of each part, and the last minute sent.
+   */
   static final class History {
     final List<RegimeLabeler.Minute> minutes = new ArrayList<>();
     final Deque<Double> rv = new ArrayDeque<>();
+    long candleSeen = Long.MIN_VALUE;
+    long cvdSeen = Long.MIN_VALUE;
+    long ofiSeen = Long.MIN_VALUE;
+    long sentThrough = Long.MIN_VALUE;
 
     static History parse(String json) {
       History h = new History();
@@ -174,6 +245,10 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
         for (JsonNode v : n.path("rv")) {
           h.rv.addLast(v.asDouble());
         }
+        h.candleSeen = n.path("candleSeen").asLong(Long.MIN_VALUE);
+        h.cvdSeen = n.path("cvdSeen").asLong(Long.MIN_VALUE);
+        h.ofiSeen = n.path("ofiSeen").asLong(Long.MIN_VALUE);
+        h.sentThrough = n.path("sentThrough").asLong(Long.MIN_VALUE);
       } catch (JsonProcessingException e) {
         return new History();
       }
@@ -188,6 +263,10 @@ public final class FeatureProcessor implements ProcessorSupplier<String, Specifi
       }
       ArrayNode rvs = n.putArray("rv");
       rv.forEach(rvs::add);
+      n.put("candleSeen", candleSeen);
+      n.put("cvdSeen", cvdSeen);
+      n.put("ofiSeen", ofiSeen);
+      n.put("sentThrough", sentThrough);
       return n.toString();
     }
   }

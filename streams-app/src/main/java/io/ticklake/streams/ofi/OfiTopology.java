@@ -28,7 +28,8 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * OFI per second and per minute (emitted when each window closes) and running since the start of
- * the UTC day (updated at each closed minute). Terms come from deduplicated quotes (level 1) or,
+ * the UTC day (updated at each closed minute). Seconds sum the terms; minutes sum the closed
+ * seconds; the day sums the closed minutes. Terms come from deduplicated quotes (level 1) or,
  * with {@code ofi.source=book}, from a book maintained from BookDelta (levels 1..10).
  */
 public final class OfiTopology {
@@ -60,9 +61,12 @@ public final class OfiTopology {
       terms =
           quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.value(Quote.class)), Named.as("ofi-quote-terms"));
     }
-    window(terms, "1s", Duration.ofSeconds(1), OFI_1S_STORE, config, serdes)
-        .to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
-    KStream<String, Ofi> minutes = window(terms, "1m", Duration.ofMinutes(1), OFI_1M_STORE, config, serdes);
+    KStream<String, Ofi> seconds = window(terms, "1s", Duration.ofSeconds(1), OFI_1S_STORE, config.ofiGrace(), serdes);
+    seconds.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
+    // Minutes are rolled up from the closed seconds, not summed term by term a second time: one
+    // window update per quote instead of two, and a minute is by construction the sum of its
+    // seconds. Closed seconds arrive in time order, so the rollup needs no grace of its own.
+    KStream<String, Ofi> minutes = window(seconds, "1m", Duration.ofMinutes(1), OFI_1M_STORE, config.rollupGrace(), serdes);
     minutes.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1m-sink"));
     minutes
         .processValues(new RunningTotal<>(OFI_DAY_STORE, ofis, OfiAggregator::day), Named.as("ofi-day-running"))
@@ -93,12 +97,12 @@ public final class OfiTopology {
   }
 
   private static KStream<String, Ofi> window(
-      KStream<String, Ofi> terms, String label, Duration size, String storeName, AppConfig config, SerdeFactory serdes) {
+      KStream<String, Ofi> terms, String label, Duration size, String storeName, Duration grace, SerdeFactory serdes) {
     Serde<Ofi> ofis = serdes.value(Ofi.class);
     String prefix = "ofi-" + label;
     return terms
         .groupByKey(Grouped.with(prefix + "-by-symbol", serdes.key(), ofis))
-        .windowedBy(TimeWindows.ofSizeAndGrace(size, config.ofiGrace()))
+        .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
         .emitStrategy(EmitStrategy.onWindowClose())
         .aggregate(
             OfiAggregator::empty,
@@ -107,7 +111,7 @@ public final class OfiTopology {
             Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(serdes.key())
                 .withValueSerde(ofis)
-                .withRetention(OhlcvTopology.closeOnlyRetention(size, config.ofiGrace()))
+                .withRetention(OhlcvTopology.closeOnlyRetention(size, grace))
                 .withCachingEnabled()) // see OhlcvTopology's class comment
         .toStream(Named.as(prefix + "-to-stream"))
         .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));

@@ -4,6 +4,7 @@ import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Trade;
 import io.ticklake.streams.AppConfig;
+import io.ticklake.streams.cvd.CvdTopology;
 import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.WindowCloser;
 import io.ticklake.streams.serde.SerdeFactory;
@@ -19,12 +20,14 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Candles: 1-minute candles from deduplicated, on-time market trades, emitted once when the window
  * closes (stream time past its end plus the grace); 5-minute and 1-hour rollups of the closed
- * 1-minute candles, read back from their topic.
+ * 1-minute candles, read back from their topic. The closed 1-minute windows also give the minute's
+ * CVD ({@link CvdTopology}).
  *
  * <p>Every window store emitted on window close (here, in CVD and in OFI) is cached, so an update
  * of an open window costs a cache write, not a RocksDB write plus a changelog record per input
@@ -69,7 +72,8 @@ public final class OhlcvTopology {
       StreamsBuilder builder, KStream<String, Trade> trades, AppConfig config, SerdeFactory serdes) {
     Serde<String> keys = serdes.key();
     Serde<Candle> candles = serdes.value(Candle.class);
-    trades
+    KStream<Windowed<String>, Candle> closed =
+        trades
         .groupByKey(Grouped.with(OHLCV_1M_GROUPED, keys, serdes.value(Trade.class)))
         .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), config.ohlcvGrace()))
         .emitStrategy(EmitStrategy.onWindowClose())
@@ -82,9 +86,11 @@ public final class OhlcvTopology {
                 .withValueSerde(candles)
                 .withRetention(closeOnlyRetention(OHLCV_1M_RETENTION, config.ohlcvGrace()))
                 .withCachingEnabled()) // see the class comment
-        .toStream(Named.as("ohlcv-1m-to-stream"))
+        .toStream(Named.as("ohlcv-1m-to-stream"));
+    closed
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as("ohlcv-1m-close"))
         .to(Topics.OHLCV_1M, Produced.with(keys, candles).withName("ohlcv-1m-sink"));
+    CvdTopology.addTo(builder, closed, config, serdes);
 
     // The topic's record timestamps are the broker's append time: window on the candle's openTime.
     KStream<String, Candle> minutes =

@@ -5,6 +5,7 @@ import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Cvd;
 import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
+import io.ticklake.streams.cvd.CvdCalculator;
 import io.ticklake.streams.cvd.CvdTopology;
 import io.ticklake.streams.internal.Keys;
 import io.ticklake.streams.internal.Times;
@@ -97,14 +98,16 @@ public final class QueryService {
 
   /**
    * OFI since the start of the UTC day of the newest data, up to the newest update: the running
-   * value through the last closed minute plus the minutes still open (their partial sums, from the
-   * 1-minute window store), and the last closed minute on its own.
+   * value through the last closed minute plus every second since (from the 1-second window store),
+   * and the last closed minute on its own.
    */
   public Answer ofi(String venue, String symbol) {
     String key = Keys.of(venue, symbol);
     Ofi day = kv(OfiTopology.OFI_DAY_STORE, Ofi.class).get(key);
     Instant closedThrough = day == null ? Instant.EPOCH : day.getWindowEnd();
-    List<Ofi> open = openWindows(OfiTopology.OFI_1M_STORE, key, closedThrough);
+    // Every second from the end of the last minute folded into the day: the closed seconds of the
+    // open minutes and the second still open (minutes are rolled up from seconds).
+    List<Ofi> open = openWindows(OfiTopology.OFI_1S_STORE, key, closedThrough);
     Instant newest = day == null ? null : day.getEventTime();
     for (Ofi o : open) {
       newest = newest == null || o.getEventTime().isAfter(newest) ? o.getEventTime() : newest;
@@ -145,7 +148,7 @@ public final class QueryService {
     String key = Keys.of(venue, symbol);
     Cvd last = kv(CvdTopology.CVD_DAY_STORE, Cvd.class).get(key);
     Instant closedThrough = last == null ? Instant.EPOCH : last.getWindowEnd();
-    List<Cvd> open = openWindows(CvdTopology.CVD_1M_STORE, key, closedThrough);
+    List<Cvd> open = openCvdMinutes(key, closedThrough);
     Instant newest = last == null ? null : last.getEventTime();
     for (Cvd c : open) {
       newest = newest == null || c.getEventTime().isAfter(newest) ? c.getEventTime() : newest;
@@ -170,7 +173,27 @@ public final class QueryService {
             venue, symbol, dayStart, end, cumulative, trades, sameDay ? last : null, newest, clock.instant()));
   }
 
-  /** Windows of a 1-minute store starting at or after {@code from}, oldest first, bounds set. */
+  /**
+   * CVD of the minutes starting at or after {@code from}, oldest first, read off the 1-minute
+   * candle aggregates (see {@code CvdTopology}).
+   */
+  private List<Cvd> openCvdMinutes(String key, Instant from) {
+    ReadOnlyWindowStore<String, Candle> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                OhlcvTopology.OHLCV_1M_STORE, QueryableStoreTypes.<String, Candle>windowStore()));
+    List<Cvd> out = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, Candle> it = store.fetch(key, key, from, FAR_FUTURE)) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, Candle> kv = it.next();
+        Cvd minute = CvdCalculator.ofCandle(kv.value);
+        out.add(withBounds(minute, kv.key.window().startTime(), kv.key.window().endTime()));
+      }
+    }
+    return out;
+  }
+
+  /** Windows of a window store starting at or after {@code from}, oldest first, bounds set. */
   private <V> List<V> openWindows(String storeName, String key, Instant from) {
     ReadOnlyWindowStore<String, V> store =
         streams.store(StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>windowStore()));

@@ -52,4 +52,41 @@ class CvdCalculatorTest {
     assertThat(third.getDelta()).isEqualTo(d("-0.25"));
     assertThat(third.getCumulative()).isEqualTo(d("-0.25"));
   }
+
+  /**
+   * The topology reads a minute's CVD off its candle aggregate: over the same trades, in any
+   * order, with every side and non-market trades mixed in, it must equal the CVD aggregated trade
+   * by trade.
+   */
+  @Test
+  void cvdOfTheCandleAggregateEqualsCvdAggregatedFromTheSameTrades() {
+    java.util.Random random = new java.util.Random(11);
+    io.ticklake.streams.ohlcv.OhlcvAggregator candles = new io.ticklake.streams.ohlcv.OhlcvAggregator();
+    Side[] sides = {Side.BUY, Side.SELL, Side.UNKNOWN};
+    for (int round = 0; round < 50; round++) {
+      Cvd direct = CvdCalculator.empty();
+      io.ticklake.schema.v1.Candle candle = io.ticklake.streams.ohlcv.OhlcvAggregator.empty();
+      int n = 1 + random.nextInt(40);
+      for (int i = 0; i < n; i++) {
+        Trade t =
+            trade(i, T0.plusMillis(random.nextInt(60_000)), sides[random.nextInt(3)],
+                "100." + random.nextInt(100), random.nextInt(5) + "." + random.nextInt(1000));
+        if (random.nextInt(10) == 0) {
+          t = Trade.newBuilder(t).setMarketTrade(false).build();
+        }
+        direct = calc.apply(KEY, t, direct);
+        candle = candles.apply(KEY, t, candle);
+      }
+      Cvd ofCandle = CvdCalculator.ofCandle(candle);
+      assertThat(ofCandle.getDelta()).as("round %d", round).isEqualTo(direct.getDelta());
+      assertThat(ofCandle.getBuyVolume()).isEqualTo(direct.getBuyVolume());
+      assertThat(ofCandle.getSellVolume()).isEqualTo(direct.getSellVolume());
+      assertThat(ofCandle.getTradeCount()).isEqualTo(direct.getTradeCount());
+      assertThat(ofCandle.getEventTime()).isEqualTo(direct.getEventTime());
+      if (direct.getTradeCount() > 0) {
+        assertThat(ofCandle.getVenue()).isEqualTo(direct.getVenue());
+        assertThat(ofCandle.getSymbol()).isEqualTo(direct.getSymbol());
+      }
+    }
+  }
 }

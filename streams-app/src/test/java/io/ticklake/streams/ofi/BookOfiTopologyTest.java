@@ -54,6 +54,8 @@ class BookOfiTopologyTest {
       // (a snapshot itself yields no term, so it cannot move the windows' stream time).
       pipe(book, OfiCalculatorTest.delta(true, null, 30, null, List.of(lv("100", "1")), List.of(lv("101", "1"))), T0.plusSeconds(62));
       pipe(book, OfiCalculatorTest.delta(false, 31L, 31, 30L, List.of(lv("100", "2")), List.of()), T0.plusSeconds(63));
+      // Minutes are rolled up from closed seconds: the minute closes once a later second has.
+      pipe(book, OfiCalculatorTest.delta(false, 32L, 32, 31L, List.of(lv("100", "2")), List.of()), T0.plusSeconds(66));
 
       List<Ofi> out =
           driver.createOutputTopic(Topics.OFI, Serdes.String().deserializer(), serdes.value(Ofi.class).deserializer())
