@@ -19,7 +19,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * stale trade and quote streams (wall clock), and the producers' own gap events passed through.
  */
 public final class DqTopology {
-  public static final String TRADE_ID_STORE = "dq-trade-id-store";
+  /** The last trade id and its time per key and channel ({@link TradeIdGapProcessor.LastTrade}). */
+  public static final String TRADE_ID_STORE = "dq-trade-id-last-store";
   public static final String OHLCV_LAST_STORE = "dq-ohlcv-1m-last-store";
   public static final String VENUE_CANDLE_LAST_STORE = "dq-candles-1m-last-store";
   public static final String STALE_TRADES_STORE = "dq-stale-trades-store";
@@ -44,7 +45,7 @@ public final class DqTopology {
     Serde<Candle> candles = serdes.value(Candle.class);
 
     KStream<String, GapEvent> tradeIds =
-        trades.processValues(new TradeIdGapProcessor(TRADE_ID_STORE, serdes.value(Trade.class)), Named.as("dq-trade-id-gaps"));
+        trades.processValues(new TradeIdGapProcessor(TRADE_ID_STORE), Named.as("dq-trade-id-gaps"));
     KStream<String, GapEvent> derivedMinutes =
         minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m"), Named.as("dq-ohlcv-1m-gaps"));
     KStream<String, GapEvent> venueMinutes =

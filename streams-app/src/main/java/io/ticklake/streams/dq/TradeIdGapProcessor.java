@@ -3,10 +3,15 @@ package io.ticklake.streams.dq;
 import io.ticklake.schema.v1.GapEvent;
 import io.ticklake.schema.v1.GapKind;
 import io.ticklake.schema.v1.Trade;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
@@ -24,11 +29,34 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<String, Trade, GapEvent> {
   private final String storeName;
-  private final Serde<Trade> tradeSerde;
 
-  public TradeIdGapProcessor(String storeName, Serde<Trade> tradeSerde) {
+  public TradeIdGapProcessor(String storeName) {
     this.storeName = storeName;
-    this.tradeSerde = tradeSerde;
+  }
+
+  /** The last id of a key and channel, and the event time of the trade that carried it. */
+  record LastTrade(long lastId, Instant eventTime) {
+    /** A fixed 20-byte encoding: id, epoch second, nano. */
+    static Serde<LastTrade> serde() {
+      Serializer<LastTrade> ser =
+          (topic, t) ->
+              t == null
+                  ? null
+                  : ByteBuffer.allocate(20)
+                      .putLong(t.lastId)
+                      .putLong(t.eventTime.getEpochSecond())
+                      .putInt(t.eventTime.getNano())
+                      .array();
+      Deserializer<LastTrade> de =
+          (topic, bytes) -> {
+            if (bytes == null) {
+              return null;
+            }
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            return new LastTrade(b.getLong(), Instant.ofEpochSecond(b.getLong(), b.getInt()));
+          };
+      return Serdes.serdeFrom(ser, de);
+    }
   }
 
   @Override
@@ -39,7 +67,7 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
   @Override
   public Set<StoreBuilder<?>> stores() {
     return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), tradeSerde)
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), LastTrade.serde())
             .withCachingEnabled()); // written per trade: the changelog gets the last per key per commit
   }
 
@@ -48,22 +76,24 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
     if (t.getFirstTradeId() != null && t.getLastTradeId() != null) {
       return new long[] {t.getFirstTradeId(), t.getLastTradeId()};
     }
-    try {
-      long id = Long.parseLong(t.getTradeId());
-      return new long[] {id, id};
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    Long id = Deduplication.canonicalLong(t.getTradeId());
+    return id == null ? null : new long[] {id, id};
   }
 
   private final class Detector implements FixedKeyProcessor<String, Trade, GapEvent> {
     private FixedKeyProcessorContext<String, GapEvent> context;
-    private KeyValueStore<String, Trade> last;
+    private KeyValueStore<String, LastTrade> last;
+    /**
+     * The store's values as objects: filled from the store, written through to it, emptied
+     * whenever the task (re)initializes, since the store may then have been restored.
+     */
+    private final Map<String, LastTrade> live = new HashMap<>();
 
     @Override
     public void init(FixedKeyProcessorContext<String, GapEvent> context) {
       this.context = context;
       this.last = context.getStateStore(storeName);
+      live.clear();
     }
 
     @Override
@@ -74,25 +104,29 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
         return;
       }
       String storeKey = record.key() + ":" + trade.getChannel();
-      Trade previous = last.get(storeKey);
-      long[] prevIds = previous == null ? null : ids(previous);
-      if (prevIds != null && ids[1] <= prevIds[1]) {
+      LastTrade previous = live.get(storeKey);
+      if (previous == null) {
+        previous = last.get(storeKey);
+      }
+      if (previous != null && ids[1] <= previous.lastId()) {
         return; // overlap or reordering: nothing new
       }
-      last.put(storeKey, trade);
-      if (prevIds != null && ids[0] > prevIds[1] + 1) {
+      LastTrade now = new LastTrade(ids[1], trade.getEventTime());
+      last.put(storeKey, now);
+      live.put(storeKey, now);
+      if (previous != null && ids[0] > previous.lastId() + 1) {
         GapEvent gap =
             GapEvents.gap(
                     trade.getVenue(),
                     trade.getSymbol(),
                     GapKind.TRADE_ID,
                     trade.getChannel(),
-                    prevIds[1],
+                    previous.lastId(),
                     ids[0],
-                    previous.getEventTime(),
+                    previous.eventTime(),
                     trade.getEventTime(),
                     Instant.ofEpochMilli(context.currentSystemTimeMs()),
-                    "trade id " + ids[0] + " follows " + prevIds[1] + ": " + (ids[0] - prevIds[1] - 1) + " missing")
+                    "trade id " + ids[0] + " follows " + previous.lastId() + ": " + (ids[0] - previous.lastId() - 1) + " missing")
                 .build();
         context.forward(record.withValue(gap));
       }

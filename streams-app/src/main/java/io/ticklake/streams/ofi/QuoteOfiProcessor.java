@@ -3,7 +3,9 @@ package io.ticklake.streams.ofi;
 import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.streams.ofi.OfiCalculator.TopOfBook;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,21 +36,32 @@ public final class QuoteOfiProcessor implements FixedKeyProcessorSupplier<String
     return new FixedKeyProcessor<>() {
       private FixedKeyProcessorContext<String, Ofi> context;
       private KeyValueStore<String, Quote> last;
+      /**
+       * The store's values as objects, so a quote costs no decoding of the previous one: filled
+       * from the store, written through to it, emptied whenever the task (re)initializes, since
+       * the store may then have been restored from its changelog.
+       */
+      private final Map<String, Quote> live = new HashMap<>();
 
       @Override
       public void init(FixedKeyProcessorContext<String, Ofi> context) {
         this.context = context;
         this.last = context.getStateStore(storeName);
+        live.clear();
       }
 
       @Override
       public void process(FixedKeyRecord<String, Quote> record) {
         Quote q = record.value();
-        Quote prev = last.get(record.key());
+        Quote prev = live.get(record.key());
+        if (prev == null) {
+          prev = last.get(record.key());
+        }
         if (prev != null && !newer(q, prev)) {
           return;
         }
         last.put(record.key(), q);
+        live.put(record.key(), q);
         if (prev != null) {
           Ofi term =
               OfiAggregator.term(

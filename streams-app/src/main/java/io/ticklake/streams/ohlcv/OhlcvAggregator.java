@@ -10,7 +10,7 @@ import java.time.Instant;
 import org.apache.kafka.streams.kstream.Aggregator;
 
 /**
- * Builds a candle from trades, pure. Open and close follow event time, not arrival, so a trade
+ * Builds a candle from trades, updating the aggregate it is given. Open and close follow event time, not arrival, so a trade
  * that arrives out of order (within the grace) still lands in the right place; equal event times
  * keep arrival order.
  *
@@ -57,31 +57,52 @@ public final class OhlcvAggregator implements Aggregator<String, Trade, Candle> 
     BigDecimal price = trade.getPrice();
     BigDecimal size = trade.getSize();
     Instant t = trade.getEventTime();
-    Candle.Builder b = Candle.newBuilder(agg).setVenue(trade.getVenue()).setSymbol(trade.getSymbol());
+    // In place: Kafka Streams hands every call an aggregate freshly read from the store (or a new
+    // empty one), and a builder copy of every field per trade cost more than the arithmetic.
+    agg.setVenue(trade.getVenue());
+    agg.setSymbol(trade.getSymbol());
     if (agg.getTradeCount() == 0) {
-      b.setOpen(price).setHigh(price).setLow(price).setClose(price).setOpenTime(t).setCloseTime(t);
+      agg.setOpen(price);
+      agg.setHigh(price);
+      agg.setLow(price);
+      agg.setClose(price);
+      agg.setOpenTime(t);
+      agg.setCloseTime(t);
     } else {
       if (t.isBefore(agg.getOpenTime())) {
-        b.setOpen(price).setOpenTime(t);
+        agg.setOpen(price);
+        agg.setOpenTime(t);
       }
       if (!t.isBefore(agg.getCloseTime())) {
-        b.setClose(price).setCloseTime(t);
+        agg.setClose(price);
+        agg.setCloseTime(t);
       }
-      b.setHigh(price.compareTo(agg.getHigh()) > 0 ? price : agg.getHigh());
-      b.setLow(price.compareTo(agg.getLow()) < 0 ? price : agg.getLow());
+      if (price.compareTo(agg.getHigh()) > 0) {
+        agg.setHigh(price);
+      }
+      if (price.compareTo(agg.getLow()) < 0) {
+        agg.setLow(price);
+      }
     }
-    BigDecimal volume = Decimals.of(agg.getVolume().add(size));
+    agg.setVolume(Decimals.of(agg.getVolume().add(size)));
     // price x size is exact at scale 36; venue decimals have far fewer digits, so this is exact too.
-    BigDecimal quoteVolume =
-        Decimals.of(agg.getQuoteVolume().add(price.multiply(size).setScale(18, RoundingMode.HALF_EVEN)));
-    b.setVolume(volume).setQuoteVolume(quoteVolume).setVwap(vwap(quoteVolume, volume));
-    b.setTradeCount(agg.getTradeCount() + 1);
+    agg.setQuoteVolume(Decimals.of(agg.getQuoteVolume().add(price.multiply(size).setScale(18, RoundingMode.HALF_EVEN))));
+    agg.setTradeCount(agg.getTradeCount() + 1);
     if (trade.getSide() == Side.BUY) {
-      b.setTakerBuyVolume(Decimals.of(agg.getTakerBuyVolume().add(size)));
+      agg.setTakerBuyVolume(Decimals.of(agg.getTakerBuyVolume().add(size)));
     } else if (trade.getSide() == Side.SELL) {
-      b.setTakerSellVolume(Decimals.of(agg.getTakerSellVolume().add(size)));
+      agg.setTakerSellVolume(Decimals.of(agg.getTakerSellVolume().add(size)));
     }
-    return b.build();
+    return agg;
+  }
+
+  /**
+   * The candle with its VWAP: set when the window closes ({@link #close}) and for an in-progress
+   * candle when it is read ({@code QueryService}), not at every trade, since it is a division.
+   */
+  public static Candle withVwap(Candle c) {
+    c.setVwap(vwap(c.getQuoteVolume(), c.getVolume()));
+    return c;
   }
 
   /** quoteVolume / volume rounded half-even to scale 18; null when either is null or volume 0. */
@@ -92,9 +113,10 @@ public final class OhlcvAggregator implements Aggregator<String, Trade, Candle> 
     return quoteVolume.divide(volume, 18, RoundingMode.HALF_EVEN);
   }
 
-  /** The final candle of a closed window {@code [start, end)}. */
+  /** The final candle of a closed window {@code [start, end)}, its VWAP computed. */
   public static Candle close(Candle agg, Instant start, Instant end) {
     return Candle.newBuilder(agg)
+        .setVwap(vwap(agg.getQuoteVolume(), agg.getVolume()))
         .setOpenTime(start)
         .setCloseTime(end)
         .setClosed(true)

@@ -11,6 +11,7 @@ import io.ticklake.streams.internal.Keys;
 import io.ticklake.streams.internal.Times;
 import io.ticklake.streams.ofi.OfiAggregator;
 import io.ticklake.streams.ofi.OfiTopology;
+import io.ticklake.streams.ohlcv.OhlcvAggregator;
 import io.ticklake.streams.ohlcv.OhlcvTopology;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -247,7 +248,9 @@ public final class QueryService {
         if (asOf == null) {
           asOf = closed ? end : c.getCloseTime(); // in progress: time of the last trade
         }
-        out.add(Candle.newBuilder(c).setOpenTime(kv.key.window().startTime()).setCloseTime(end).setClosed(closed).build());
+        out.add(
+            OhlcvAggregator.withVwap(
+                Candle.newBuilder(c).setOpenTime(kv.key.window().startTime()).setCloseTime(end).setClosed(closed).build()));
       }
     }
     return ok(QueryJson.candles(venue, symbol, interval, out, asOf, now));

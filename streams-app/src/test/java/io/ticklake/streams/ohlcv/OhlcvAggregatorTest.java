@@ -68,6 +68,8 @@ class OhlcvAggregatorTest {
                 trade(1, T0, Side.BUY, "1", "1"),
                 trade(2, T0, Side.BUY, "1", "1"),
                 trade(3, T0, Side.BUY, "2", "1")));
+    assertThat(c.getVwap()).as("in progress: computed when read or closed").isNull();
+    c = OhlcvAggregator.close(c, T0, T0.plusSeconds(60));
     assertThat(c.getVwap()).isEqualTo(d("1.333333333333333333"));
     assertThat(c.getVwap().scale()).isEqualTo(18);
   }
