@@ -5,6 +5,10 @@ import io.ticklake.schema.v1.GapKind;
 import io.ticklake.streams.internal.StreamActivity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,7 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reports a key whose stream went quiet: on a WALL-CLOCK punctuation (stream time does not move
  * when nothing arrives), every key not seen for {@code staleAfter} gets a STALE_STREAM gap, once.
- * When records resume, the same gap id is sent again with {@code firstTimeAfter} set.
+ * When records resume, the same gap id is sent again with {@code firstTimeAfter} set. The store
+ * holds each key's activity to within a tenth of {@code staleAfter} (at most a second), which is
+ * what a restart needs.
  */
 public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, V, String, GapEvent> {
   private static final Logger log = LoggerFactory.getLogger(StaleStreamProcessor.class);
@@ -60,11 +66,23 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
   private final class Detector implements Processor<String, V, String, GapEvent> {
     private ProcessorContext<String, GapEvent> context;
     private KeyValueStore<String, StreamActivity> activity;
+    /**
+     * The exact activity of the keys seen since the task (re)initialized. The store gets it when a
+     * key is new or resumes, and otherwise at most every {@link #persistEveryMs}: it only has to
+     * survive a restart to about that precision, and a write per record put its changelog
+     * partition into every transaction.
+     */
+    private final Map<String, StreamActivity> live = new HashMap<>();
+    private final Map<String, Long> persistedWallMs = new HashMap<>();
+    private long persistEveryMs;
 
     @Override
     public void init(ProcessorContext<String, GapEvent> context) {
       this.context = context;
       this.activity = context.getStateStore(storeName);
+      live.clear();
+      persistedWallMs.clear();
+      persistEveryMs = Math.max(1, Math.min(1_000L, staleAfter.toMillis() / 10));
       context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::check);
     }
 
@@ -72,8 +90,18 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
     public void process(Record<String, V> record) {
       long now = context.currentSystemTimeMs();
       Instant t = eventTime.apply(record.value());
-      StreamActivity before = activity.get(record.key());
-      activity.put(record.key(), new StreamActivity(now, t.toEpochMilli(), false));
+      String key = record.key();
+      StreamActivity before = live.get(key);
+      if (before == null) {
+        before = activity.get(key);
+      }
+      StreamActivity after = new StreamActivity(now, t.toEpochMilli(), false);
+      live.put(key, after);
+      Long persisted = persistedWallMs.get(key);
+      if (persisted == null || before == null || before.reported() || now - persisted >= persistEveryMs) {
+        activity.put(key, after);
+        persistedWallMs.put(key, now);
+      }
       if (before != null && before.reported()) {
         // The stream is back: close the gap reported earlier (same gap id).
         context.forward(new Record<>(record.key(), event(record.key(), before, now).setFirstTimeAfter(t).build(), now));
@@ -82,14 +110,22 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
 
     private void check(long now) {
       try (KeyValueIterator<String, StreamActivity> it = activity.all()) {
+        List<KeyValue<String, StreamActivity>> stale = new ArrayList<>();
         while (it.hasNext()) {
           KeyValue<String, StreamActivity> kv = it.next();
-          StreamActivity a = kv.value;
+          StreamActivity a = live.getOrDefault(kv.key, kv.value);
           if (!a.reported() && now - a.lastWallMs() >= staleAfter.toMillis()) {
-            log.info("Stream {} of {} stale: nothing for {} ms", stream, kv.key, now - a.lastWallMs());
-            activity.put(kv.key, new StreamActivity(a.lastWallMs(), a.lastEventMs(), true));
-            context.forward(new Record<>(kv.key, event(kv.key, a, now).build(), now));
+            stale.add(KeyValue.pair(kv.key, a));
           }
+        }
+        for (KeyValue<String, StreamActivity> kv : stale) {
+          StreamActivity a = kv.value;
+          log.info("Stream {} of {} stale: nothing for {} ms", stream, kv.key, now - a.lastWallMs());
+          StreamActivity reported = new StreamActivity(a.lastWallMs(), a.lastEventMs(), true);
+          activity.put(kv.key, reported);
+          live.put(kv.key, reported);
+          persistedWallMs.put(kv.key, a.lastWallMs());
+          context.forward(new Record<>(kv.key, event(kv.key, a, now).build(), now));
         }
       }
     }
