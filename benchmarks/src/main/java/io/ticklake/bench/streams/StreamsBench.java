@@ -89,6 +89,11 @@ public final class StreamsBench {
   static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT", "ADAUSDT", "SOLUSDT");
   /** Event-time spacing of the backlog: 50 ms per symbol and topic, so windows close as in a market. */
   static final long STEP_MS = 50;
+  /**
+   * Windows ending in the first seconds of the latency run are not counted: the app has just
+   * started (new tasks, first window scans, code paths not yet compiled at this rate).
+   */
+  static final Duration WARM_UP = Duration.ofSeconds(5);
   /** System properties under this prefix are Streams settings for every side of the run. */
   static final String SETTING_PREFIX = "bench.streams.";
 
@@ -507,6 +512,7 @@ public final class StreamsBench {
     SerdeFactory serdes = serdes();
     // Per partition: send times and event times of every record, in send order.
     Map<Integer, List<long[]>> sent = new HashMap<>();
+    long[] firstEventMs = new long[1];
     List<long[]> seen = Collections.synchronizedList(new ArrayList<>()); // {partition, windowEndMs, visibleNanos}
     try (KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, serdes), config.streamsProperties())) {
       streams.start();
@@ -564,6 +570,7 @@ public final class StreamsBench {
         long stopAt = System.nanoTime() + duration.toNanos();
         long next = System.nanoTime();
         long i = 1_000_000;
+        firstEventMs[0] = (next + epochOffsetNanos) / 1_000_000L;
         while (next < stopAt) {
           long wait = next - System.nanoTime();
           if (wait > 0) {
@@ -595,22 +602,28 @@ public final class StreamsBench {
       streams.cleanUp();
     }
     List<Double> ms = new ArrayList<>();
+    List<String> worst = new ArrayList<>();
+    long warmedUpMs = firstEventMs[0] + WARM_UP.toMillis();
     synchronized (seen) {
       for (long[] s : seen) {
         List<long[]> part = sent.get((int) s[0]);
-        if (part == null) {
+        if (part == null || s[1] < warmedUpMs) {
           continue;
         }
         for (long[] rec : part) {
           if (rec[1] >= s[1] + graceMs) {
             if (s[2] >= rec[0]) {
-              ms.add((s[2] - rec[0]) / 1e6);
+              double latencyMs = (s[2] - rec[0]) / 1e6;
+              ms.add(latencyMs);
+              worst.add(String.format("%.1f ms (partition %d, window end +%d ms)", latencyMs, s[0], s[1] - firstEventMs[0]));
             }
             break;
           }
         }
       }
     }
+    worst.sort(java.util.Comparator.comparingDouble((String w) -> Double.parseDouble(w.substring(0, w.indexOf(' ')))).reversed());
+    log.info("latency: {} windows after a {} s warm-up; slowest: {}", ms.size(), WARM_UP.toSeconds(), worst.subList(0, Math.min(5, worst.size())));
     double[] arr = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     if (arr.length == 0) {
       throw new IllegalStateException("no OFI window closed during the latency run");
