@@ -1,8 +1,7 @@
 package io.ticklake.streams.dq;
 
+import io.ticklake.streams.internal.StoreMirror;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,7 +9,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -105,20 +103,13 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
   private final class DedupProcessor implements FixedKeyProcessor<String, V, V> {
     private FixedKeyProcessorContext<String, V> context;
     private WindowStore<String, Long> seen;
-    private KeyValueStore<String, SeenIds> ranges;
-    /**
-     * The ranges store's values as objects, so a record costs no decoding: filled from the store,
-     * written through to it, emptied whenever the task (re)initializes, since the store may then
-     * have been restored from its changelog.
-     */
-    private final Map<String, SeenIds> live = new HashMap<>();
+    private StoreMirror<SeenIds> ranges;
 
     @Override
     public void init(FixedKeyProcessorContext<String, V> context) {
       this.context = context;
       this.seen = context.getStateStore(storeName);
-      this.ranges = sequence == null ? null : context.getStateStore(rangesStoreName(storeName));
-      live.clear();
+      this.ranges = sequence == null ? null : new StoreMirror<>(context.getStateStore(rangesStoreName(storeName)));
     }
 
     @Override
@@ -135,13 +126,9 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
     }
 
     private boolean addNumber(String key, long number, long ts) {
-      SeenIds ids = live.get(key);
+      SeenIds ids = ranges.get(key);
       if (ids == null) {
-        ids = ranges.get(key);
-        if (ids == null) {
-          ids = new SeenIds();
-        }
-        live.put(key, ids);
+        ids = new SeenIds();
       }
       if (!ids.add(number, ts)) {
         log.debug("Dropping duplicate {} {} (store {})", key, number, storeName);

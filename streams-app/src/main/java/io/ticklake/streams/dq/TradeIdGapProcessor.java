@@ -3,10 +3,9 @@ package io.ticklake.streams.dq;
 import io.ticklake.schema.v1.GapEvent;
 import io.ticklake.schema.v1.GapKind;
 import io.ticklake.schema.v1.Trade;
+import io.ticklake.streams.internal.StoreMirror;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,7 +15,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -82,18 +80,12 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
 
   private final class Detector implements FixedKeyProcessor<String, Trade, GapEvent> {
     private FixedKeyProcessorContext<String, GapEvent> context;
-    private KeyValueStore<String, LastTrade> last;
-    /**
-     * The store's values as objects: filled from the store, written through to it, emptied
-     * whenever the task (re)initializes, since the store may then have been restored.
-     */
-    private final Map<String, LastTrade> live = new HashMap<>();
+    private StoreMirror<LastTrade> last;
 
     @Override
     public void init(FixedKeyProcessorContext<String, GapEvent> context) {
       this.context = context;
-      this.last = context.getStateStore(storeName);
-      live.clear();
+      this.last = new StoreMirror<>(context.getStateStore(storeName));
     }
 
     @Override
@@ -104,16 +96,12 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
         return;
       }
       String storeKey = record.key() + ":" + trade.getChannel();
-      LastTrade previous = live.get(storeKey);
-      if (previous == null) {
-        previous = last.get(storeKey);
-      }
+      LastTrade previous = last.get(storeKey);
       if (previous != null && ids[1] <= previous.lastId()) {
         return; // overlap or reordering: nothing new
       }
       LastTrade now = new LastTrade(ids[1], trade.getEventTime());
       last.put(storeKey, now);
-      live.put(storeKey, now);
       if (previous != null && ids[0] > previous.lastId() + 1) {
         GapEvent gap =
             GapEvents.gap(

@@ -2,10 +2,9 @@ package io.ticklake.streams.ofi;
 
 import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
+import io.ticklake.streams.internal.StoreMirror;
 import io.ticklake.streams.ofi.OfiCalculator.TopOfBook;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,7 +12,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -35,33 +33,22 @@ public final class QuoteOfiProcessor implements FixedKeyProcessorSupplier<String
   public FixedKeyProcessor<String, Quote, Ofi> get() {
     return new FixedKeyProcessor<>() {
       private FixedKeyProcessorContext<String, Ofi> context;
-      private KeyValueStore<String, Quote> last;
-      /**
-       * The store's values as objects, so a quote costs no decoding of the previous one: filled
-       * from the store, written through to it, emptied whenever the task (re)initializes, since
-       * the store may then have been restored from its changelog.
-       */
-      private final Map<String, Quote> live = new HashMap<>();
+      private StoreMirror<Quote> last;
 
       @Override
       public void init(FixedKeyProcessorContext<String, Ofi> context) {
         this.context = context;
-        this.last = context.getStateStore(storeName);
-        live.clear();
+        this.last = new StoreMirror<>(context.getStateStore(storeName));
       }
 
       @Override
       public void process(FixedKeyRecord<String, Quote> record) {
         Quote q = record.value();
-        Quote prev = live.get(record.key());
-        if (prev == null) {
-          prev = last.get(record.key());
-        }
+        Quote prev = last.get(record.key());
         if (prev != null && !newer(q, prev)) {
           return;
         }
         last.put(record.key(), q);
-        live.put(record.key(), q);
         if (prev != null) {
           Ofi term =
               OfiAggregator.term(
