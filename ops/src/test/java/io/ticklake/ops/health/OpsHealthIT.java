@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
@@ -58,26 +57,14 @@ class OpsHealthIT {
 
   @BeforeAll
   static void ports() throws Exception {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (String key :
-        List.of(
-            StackConfig.KAFKA_PORT_CONFIG,
-            StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
-            StackConfig.REGISTRY_PORT_CONFIG,
-            StackConfig.CONNECT_PORT_CONFIG,
-            StackConfig.S3_PORT_CONFIG,
-            StackConfig.HTTP_PORT_CONFIG,
-            StackConfig.SIMULATOR_PORT_CONFIG)) {
-      flags.put(key, Integer.toString(freePort()));
-    }
-    flags.put(StackConfig.DATA_DIR_CONFIG, dataDir.toString());
+    Map<String, String> flags = StackCli.baseSettings(dataDir, StackCli.PORTS);
     flags.put(StackConfig.SIMULATE_CONFIG, "true");
     // The 12 s demo capture played over a minute: data flows through every step of the test.
     flags.put(StackConfig.SIMULATE_SPEED_CONFIG, "0.2");
     // Probe every second (default 5 s) so the thresholds (3 and 10 failures) are reached quickly.
     flags.put(StackConfig.HEALTH_CHECK_INTERVAL_CONFIG, "1000");
     flags.put(StackConfig.HEALTH_SUMMARY_INTERVAL_CONFIG, "2");
-    flags.forEach((k, v) -> sets.add(k + "=" + v));
+    sets.addAll(StackCli.sets(flags));
     config = StackConfig.load(null, Map.of(), flags);
   }
 

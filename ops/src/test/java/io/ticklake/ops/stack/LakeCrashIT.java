@@ -76,16 +76,10 @@ class LakeCrashIT {
   static void ports() throws Exception {
     dataDir = Files.createDirectories(Path.of("target", "lake-crash-it")).toAbsolutePath().resolve("run-" + System.currentTimeMillis());
     Files.createDirectories(dataDir);
-    for (String key : List.of(StackConfig.KAFKA_PORT_CONFIG, StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
-        StackConfig.REGISTRY_PORT_CONFIG, StackConfig.CONNECT_PORT_CONFIG, StackConfig.S3_PORT_CONFIG,
-        StackConfig.HTTP_PORT_CONFIG, StackConfig.SIMULATOR_PORT_CONFIG)) {
-      sets.add(key + "=" + freePort());
-    }
-    sets.add(StackConfig.DATA_DIR_CONFIG + "=" + dataDir);
+    Map<String, String> flags = StackCli.baseSettings(dataDir, StackCli.PORTS);
     // This test produces the trades itself.
-    sets.add(StackConfig.COLLECTOR_ENABLED_CONFIG + "=false");
-    Map<String, String> flags = new LinkedHashMap<>();
-    sets.forEach(s -> flags.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1)));
+    flags.put(StackConfig.COLLECTOR_ENABLED_CONFIG, "false");
+    sets.addAll(StackCli.sets(flags));
     config = StackConfig.load(null, Map.of(), flags);
   }
 

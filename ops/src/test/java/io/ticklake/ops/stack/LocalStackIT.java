@@ -58,37 +58,20 @@ class LocalStackIT {
 
   @BeforeAll
   static void ports() throws Exception {
-    dataDir = Path.of("target", "local-stack-it").toAbsolutePath();
-    if (Files.exists(dataDir)) {
-      try (Stream<Path> files = Files.walk(dataDir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
-    Files.createDirectories(dataDir);
-    for (String key :
-        List.of(
-            StackConfig.KAFKA_PORT_CONFIG,
-            StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
-            StackConfig.REGISTRY_PORT_CONFIG,
-            StackConfig.CONNECT_PORT_CONFIG,
-            StackConfig.S3_PORT_CONFIG,
-            StackConfig.HTTP_PORT_CONFIG,
-            StackConfig.SIMULATOR_PORT_CONFIG,
-            StackConfig.STREAMS_PORT_CONFIG)) {
-      sets.add(key + "=" + freePort());
-    }
-    sets.add(StackConfig.DATA_DIR_CONFIG + "=" + dataDir);
+    dataDir = StackCli.freshDataDir("local-stack-it");
+    List<String> ports = new ArrayList<>(StackCli.PORTS);
+    ports.add(StackConfig.STREAMS_PORT_CONFIG);
+    Map<String, String> flags = StackCli.baseSettings(dataDir, ports);
     // The real venue is unreachable here: the collector replays the shipped capture, fast.
-    sets.add(StackConfig.SIMULATE_CONFIG + "=true");
+    flags.put(StackConfig.SIMULATE_CONFIG, "true");
     // Four minutes of recorded time (23:54:16 to about 23:58:20, ids and times shifted per loop),
     // so that 1-minute candles, CVD, OFI and a 5-minute rollup close, all before midnight. At 10x
     // the replay lasts about 25 s: Kafka Streams emits closed windows on a record at most once a
     // wall-clock second (emit.interval.ms.kstreams.window.close), so a faster replay would leave
     // the windows that close in its last second unemitted until the next record.
-    sets.add(StackConfig.SIMULATE_SPEED_CONFIG + "=10");
-    sets.add(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG + "=240");
-    java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
-    sets.forEach(s -> flags.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1)));
+    flags.put(StackConfig.SIMULATE_SPEED_CONFIG, "10");
+    flags.put(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG, "240");
+    sets.addAll(StackCli.sets(flags));
     config = StackConfig.load(null, Map.of(), flags);
   }
 

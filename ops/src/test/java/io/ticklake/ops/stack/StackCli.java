@@ -6,10 +6,17 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
-/** What the stack ITs share: the CLI run as the {@code ./ticklake} script runs it, and free ports. */
+/**
+ * What the stack ITs share: the CLI run as the {@code ./ticklake} script runs it, free ports, base
+ * settings and a data directory.
+ */
 public final class StackCli {
   private StackCli() {}
 
@@ -48,6 +55,52 @@ public final class StackCli {
   /** {@code --set=k=v} for each of {@code sets}. */
   public static List<String> setOptions(List<String> sets) {
     return sets.stream().map(s -> "--set=" + s).toList();
+  }
+
+  /** The stack's listening ports other than the Streams app's query port. */
+  public static final List<String> PORTS =
+      List.of(
+          StackConfig.KAFKA_PORT_CONFIG,
+          StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
+          StackConfig.REGISTRY_PORT_CONFIG,
+          StackConfig.CONNECT_PORT_CONFIG,
+          StackConfig.S3_PORT_CONFIG,
+          StackConfig.HTTP_PORT_CONFIG,
+          StackConfig.SIMULATOR_PORT_CONFIG);
+
+  /**
+   * A stack IT's base settings, in order: each of {@code portKeys} on a port free right now, and
+   * the data directory. The caller adds its own and passes them to {@link #sets} and {@code
+   * StackConfig.load}.
+   */
+  public static Map<String, String> baseSettings(Path dataDir, List<String> portKeys) throws IOException {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String key : portKeys) {
+      settings.put(key, Integer.toString(freePort()));
+    }
+    settings.put(StackConfig.DATA_DIR_CONFIG, dataDir.toString());
+    return settings;
+  }
+
+  /** {@code key=value} of each setting, as {@link #setOptions} takes them. */
+  public static List<String> sets(Map<String, String> settings) {
+    List<String> out = new ArrayList<>();
+    settings.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
+  }
+
+  /**
+   * {@code target/<name>} emptied of an earlier run's files: kept after the run, so its logs
+   * explain a failure.
+   */
+  public static Path freshDataDir(String name) throws IOException {
+    Path dir = Path.of("target", name).toAbsolutePath();
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    return Files.createDirectories(dir);
   }
 
   /** A port free right now. */

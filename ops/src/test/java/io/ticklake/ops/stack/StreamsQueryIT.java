@@ -60,30 +60,13 @@ class StreamsQueryIT {
 
   @BeforeAll
   static void ports() throws Exception {
-    dataDir = Path.of("target", "streams-query-it").toAbsolutePath();
-    if (Files.exists(dataDir)) {
-      try (var files = Files.walk(dataDir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
-    Files.createDirectories(dataDir);
-    for (String key :
-        List.of(
-            StackConfig.KAFKA_PORT_CONFIG,
-            StackConfig.KAFKA_CONTROLLER_PORT_CONFIG,
-            StackConfig.REGISTRY_PORT_CONFIG,
-            StackConfig.CONNECT_PORT_CONFIG,
-            StackConfig.S3_PORT_CONFIG,
-            StackConfig.HTTP_PORT_CONFIG,
-            StackConfig.SIMULATOR_PORT_CONFIG,
-            StackConfig.STREAMS_PORT_CONFIG)) {
-      sets.add(key + "=" + freePort());
-    }
-    sets.add(StackConfig.DATA_DIR_CONFIG + "=" + dataDir);
+    dataDir = StackCli.freshDataDir("streams-query-it");
+    List<String> ports = new ArrayList<>(StackCli.PORTS);
+    ports.add(StackConfig.STREAMS_PORT_CONFIG);
+    Map<String, String> flags = StackCli.baseSettings(dataDir, ports);
     // The lake is not what this test is about: spare the two cores.
-    sets.add(StackConfig.LAKE_CONNECTOR_CONFIG + "=false");
-    Map<String, String> flags = new LinkedHashMap<>();
-    sets.forEach(s -> flags.put(s.substring(0, s.indexOf('=')), s.substring(s.indexOf('=') + 1)));
+    flags.put(StackConfig.LAKE_CONNECTOR_CONFIG, "false");
+    sets.addAll(StackCli.sets(flags));
     config = StackConfig.load(null, Map.of(), flags);
   }
 
