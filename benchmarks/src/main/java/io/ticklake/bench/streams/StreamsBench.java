@@ -3,6 +3,7 @@ package io.ticklake.bench.streams;
 import io.ticklake.registry.RegistryConfig;
 import io.ticklake.registry.RegistryServer;
 import io.ticklake.schema.serde.Decimals;
+import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
@@ -41,6 +42,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -272,6 +274,7 @@ public final class StreamsBench {
     for (int round = 0; round < rounds; round++) {
       for (int k = 0; k < sides.length; k++) {
         Contender side = sides[(round + k) % sides.length];
+        truncateOutputs();
         switch (side) {
           case PASS_THROUGH -> pass[round] = drain(passThrough(), StreamsConfig.EXACTLY_ONCE_V2, records);
           case FULL_EOS -> eos[round] = drain(full(StreamsConfig.EXACTLY_ONCE_V2), StreamsConfig.EXACTLY_ONCE_V2, records);
@@ -287,6 +290,35 @@ public final class StreamsBench {
     double latencyRate = median(eos) / 2;
     double[] lat = latency(latencyRate, Duration.ofSeconds(latencySeconds));
     return new Result(records, pass, eos, alos, latencyRate, lat[0], lat[1], (long) lat[2], e2e[0], e2e[1], commitMs);
+  }
+
+  /**
+   * Empties every topic but the two inputs before a side starts. The full topology reads some of
+   * its own output back (1-minute candles for the rollups, OFI and CVD for the features): without
+   * this a later side would also read every earlier side's output, from the start, and do more
+   * work than the first for the same backlog.
+   */
+  private void truncateOutputs() throws Exception {
+    try (Admin admin = kafka.admin()) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (TopicSpec t : Topics.all(List.of(VENUE))) {
+        if (t.name().equals(Topics.TRADES) || t.name().equals(Topics.QUOTES)
+            || t.cleanupPolicy().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+          continue; // the inputs stay; a compacted topic cannot be truncated (and none is read back)
+        }
+        for (int p = 0; p < t.partitions(); p++) {
+          latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+        }
+      }
+      Map<TopicPartition, RecordsToDelete> before = new HashMap<>();
+      admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> {
+            if (info.offset() > 0) {
+              before.put(tp, RecordsToDelete.beforeOffset(info.offset()));
+            }
+          });
+      admin.deleteRecords(before).all().get(30, TimeUnit.SECONDS);
+    }
   }
 
   /**
@@ -571,6 +603,8 @@ public final class StreamsBench {
         long stopAt = System.nanoTime() + duration.toNanos();
         long next = System.nanoTime();
         long i = 1_000_000;
+        // A venue numbers each symbol's trades consecutively: so does the sender, as the backlog does.
+        Map<String, Long> tradeIds = new HashMap<>();
         firstEventMs[0] = (next + epochOffsetNanos) / 1_000_000L;
         while (next < stopAt) {
           long wait = next - System.nanoTime();
@@ -585,7 +619,7 @@ public final class StreamsBench {
           boolean isTrade = i % 2 == 0;
           byte[] value =
               isTrade
-                  ? serdes.value(Trade.class).serializer().serialize(Topics.TRADES, trade(symbol, i, t))
+                  ? serdes.value(Trade.class).serializer().serialize(Topics.TRADES, trade(symbol, tradeIds.merge(symbol, 1L, Long::sum), t))
                   : serdes.value(Quote.class).serializer().serialize(Topics.QUOTES, quote(symbol, i, t));
           int partition = partitionOf(key);
           producer.send(new ProducerRecord<>(isTrade ? Topics.TRADES : Topics.QUOTES, partition, t.toEpochMilli(), key, value));
