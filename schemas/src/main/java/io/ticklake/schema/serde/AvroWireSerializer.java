@@ -115,15 +115,19 @@ public class AvroWireSerializer<T> implements Serializer<T> {
     }
     try {
       // One buffer and encoder per thread, reused: a record is written into it and copied out once.
+      // The encoder is buffered, not direct: the direct one hands the stream each varint and field
+      // in a call of its own (and ByteArrayOutputStream's methods are synchronized); the buffered
+      // one writes its buffer in one call at flush(). Taking it again flushes whatever a failed
+      // write left in it into the stream, which the reset then drops.
       Buffer out = BUFFERS.get();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, out.encoder);
+      out.encoder = encoder;
       out.reset();
       out.write(MAGIC_BYTE);
       out.write(id >>> 24);
       out.write(id >>> 16);
       out.write(id >>> 8);
       out.write(id);
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, out.encoder);
-      out.encoder = encoder;
       GenericData model = AvroData.modelFor(data);
       writers
           .computeIfAbsent(new WriterKey(writerSchema, model), k -> newWriter(k.schema(), k.model()))

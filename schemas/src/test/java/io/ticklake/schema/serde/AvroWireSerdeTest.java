@@ -177,4 +177,17 @@ class AvroWireSerdeTest {
     assertThat(new AvroWireDeserializer<>(registry, Trade.class).deserialize("t", bytes).getEventTime())
         .isEqualTo(Instant.parse("2024-03-31T01:30:00.000001Z"));
   }
+
+  @Test
+  void aWriteThatFailedHalfwayLeavesNothingInTheNextRecord() {
+    AvroWireSerializer<Trade> serializer = serializer(Map.of());
+    Trade good = SampleRecords.sample(Trade.class, 4);
+    byte[] expected = serializer.serialize("t", good);
+    Trade broken = SampleRecords.sample(Trade.class, 5);
+    broken.setChannel(null); // required, and written after venue, symbol, id, side, price and size
+    assertThatThrownBy(() -> serializer.serialize("t", broken)).isInstanceOf(SerializationException.class);
+
+    assertThat(serializer.serialize("t", good)).isEqualTo(expected);
+    assertThat(new AvroWireDeserializer<>(registry, Trade.class).deserialize("t", expected)).isEqualTo(good);
+  }
 }
