@@ -542,7 +542,7 @@ public final class LocalStack implements AutoCloseable {
     Properties p = new Properties();
     p.put("bootstrap.servers", config.bootstrapServers());
     p.put("schema.registry.url", config.registryUrl());
-    p.put("application.id", "ticklake-streams");
+    p.put("application.id", config.get(StackConfig.STREAMS_APPLICATION_ID_CONFIG));
     p.put("state.dir", dataDir.resolve("streams").toString());
     p.put("processing.guarantee", config.get(StackConfig.STREAMS_GUARANTEE_CONFIG));
     p.put("http.port", Integer.toString(config.port(StackConfig.STREAMS_PORT_CONFIG)));

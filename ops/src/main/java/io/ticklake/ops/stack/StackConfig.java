@@ -85,6 +85,7 @@ public final class StackConfig {
   public static final String STREAMS_ENABLED_CONFIG = "streams.enabled";
   public static final String STREAMS_PORT_CONFIG = "streams.port";
   public static final String STREAMS_GUARANTEE_CONFIG = "streams.processing.guarantee";
+  public static final String STREAMS_APPLICATION_ID_CONFIG = "streams.application.id";
 
   /** Every key with its default ({@code ""}: unset) and doc, in README order. */
   public static final Map<String, String[]> KEYS = new LinkedHashMap<>();
@@ -156,6 +157,9 @@ public final class StackConfig {
     key(STREAMS_PORT_CONFIG, "8090", "Port of the Streams app's own query server (proxied on http.port).", port());
     key(STREAMS_GUARANTEE_CONFIG, "exactly_once_v2", "processing.guarantee of the Streams app.",
         v -> List.of("exactly_once_v2", "at_least_once").contains(v) ? null : "exactly_once_v2 or at_least_once");
+    key(STREAMS_APPLICATION_ID_CONFIG, "ticklake-streams",
+        "application.id of the Streams app: its consumer group, internal topics and state directory.",
+        v -> Pattern.matches("[A-Za-z0-9._-]{1,200}", v) ? null : "letters, digits, '.', '_' and '-' (a Kafka topic prefix)");
   }
 
   /** Checks one value; returns {@code null} when it is acceptable, else the accepted form. */

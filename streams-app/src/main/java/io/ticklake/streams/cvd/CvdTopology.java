@@ -46,7 +46,7 @@ public final class CvdTopology {
             .processValues(
                 new RunningTotal<Cvd>(
                     CVD_DAY_STORE,
-                    cvds,
+                    serdes.state(Cvd.class),
                     (previous, minute) -> CvdCalculator.close(minute, minute.getWindowStart(), minute.getWindowEnd(), previous)),
                 Named.as("cvd-day-cumulative"));
     minutes.to(Topics.CVD, Produced.with(keys, cvds).withName("cvd-sink"));

@@ -50,7 +50,7 @@ public final class FeaturesTopology {
                 Named.as("features-merge-ofi"));
     parts
         .process(
-            new FeatureProcessor(labeler, serdes.value(Candle.class), serdes.value(Cvd.class), serdes.value(Ofi.class)),
+            new FeatureProcessor(labeler, serdes.state(Candle.class), serdes.state(Cvd.class), serdes.state(Ofi.class)),
             Named.as("features-1m-join"))
         .to(Topics.FEATURES_1M, Produced.with(serdes.key(), Serdes.String()).withName("features-1m-sink"));
   }

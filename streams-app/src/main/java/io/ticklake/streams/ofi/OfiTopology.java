@@ -56,10 +56,10 @@ public final class OfiTopology {
       terms =
           builder.stream(Topics.BOOK, Consumed.with(keys, serdes.value(BookDelta.class)).withName("book-source")
                   .withTimestampExtractor(new EventTimeExtractor()))
-              .processValues(new BookOfiProcessor(BOOK_STORE, serdes.value(BookDelta.class)), Named.as("ofi-book-terms"));
+              .processValues(new BookOfiProcessor(BOOK_STORE, serdes.state(BookDelta.class)), Named.as("ofi-book-terms"));
     } else {
       terms =
-          quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.value(Quote.class)), Named.as("ofi-quote-terms"));
+          quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.state(Quote.class)), Named.as("ofi-quote-terms"));
     }
     KStream<String, Ofi> seconds = window(terms, "1s", Duration.ofSeconds(1), OFI_1S_STORE, config.ofiGrace(), serdes);
     seconds.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
@@ -69,7 +69,7 @@ public final class OfiTopology {
     KStream<String, Ofi> minutes = window(seconds, "1m", Duration.ofMinutes(1), OFI_1M_STORE, config.rollupGrace(), serdes);
     minutes.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1m-sink"));
     minutes
-        .processValues(new RunningTotal<>(OFI_DAY_STORE, ofis, OfiAggregator::day), Named.as("ofi-day-running"))
+        .processValues(new RunningTotal<>(OFI_DAY_STORE, serdes.state(Ofi.class), OfiAggregator::day), Named.as("ofi-day-running"))
         .to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-day-sink"));
     return minutes;
   }
@@ -110,7 +110,7 @@ public final class OfiTopology {
             Named.as(prefix + "-aggregate"),
             Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(serdes.key())
-                .withValueSerde(ofis)
+                .withValueSerde(serdes.state(Ofi.class))
                 .withRetention(OhlcvTopology.closeOnlyRetention(size, grace))
                 .withCachingEnabled()) // see OhlcvTopology's class comment
         .toStream(Named.as(prefix + "-to-stream"))

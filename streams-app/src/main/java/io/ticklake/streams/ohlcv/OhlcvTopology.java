@@ -83,7 +83,7 @@ public final class OhlcvTopology {
             Named.as(OHLCV_1M_AGGREGATE),
             Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(OHLCV_1M_STORE)
                 .withKeySerde(keys)
-                .withValueSerde(candles)
+                .withValueSerde(serdes.state(Candle.class))
                 .withRetention(closeOnlyRetention(OHLCV_1M_RETENTION, config.ohlcvGrace()))
                 .withCachingEnabled()) // see the class comment
         .toStream(Named.as("ohlcv-1m-to-stream"));
@@ -124,7 +124,7 @@ public final class OhlcvTopology {
             Named.as(prefix + "-aggregate"),
             Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(keys)
-                .withValueSerde(candles)
+                .withValueSerde(serdes.state(Candle.class))
                 .withRetention(closeOnlyRetention(size.multipliedBy(48), config.rollupGrace()))
                 .withCachingEnabled()) // see the class comment
         .toStream(Named.as(prefix + "-to-stream"))

@@ -3,20 +3,24 @@ package io.ticklake.streams.serde;
 import io.ticklake.schema.registry.CachingSchemaRegistryClient;
 import io.ticklake.schema.registry.SchemaRegistryClient;
 import io.ticklake.schema.serde.AvroWireSerde;
+import io.ticklake.schema.serde.StateSerde;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Serdes for the topology, all on the Confluent wire format ({@link AvroWireSerde}) over one shared
- * registry client, configured once here. Keys are plain {@code venue:symbol} strings.
+ * Serdes for the topology: topics on the Confluent wire format ({@link AvroWireSerde}) over one
+ * shared registry client, configured once here; state stores on {@link StateSerde}. Keys are plain
+ * {@code venue:symbol} strings.
  */
 public final class SerdeFactory {
   private final SchemaRegistryClient client;
   private final Map<String, Object> config;
   private final Map<Class<?>, Serde<?>> values = new ConcurrentHashMap<>();
+  private final Map<Class<?>, Serde<?>> states = new ConcurrentHashMap<>();
 
   /** Serdes over the given client (tests pass an in-memory one); {@code config} tunes the serde. */
   public SerdeFactory(SchemaRegistryClient client, Map<String, ?> config) {
@@ -40,6 +44,15 @@ public final class SerdeFactory {
               serde.configure(config, false);
               return serde;
             });
+  }
+
+  /**
+   * The serde of a generated Avro class in a state store and its changelog: {@link StateSerde}, no
+   * registry. Only for state; topics that anyone else reads use {@link #value}.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends SpecificRecord> Serde<T> state(Class<T> type) {
+    return (Serde<T>) states.computeIfAbsent(type, t -> new StateSerde<>(type));
   }
 
   /** The key serde: {@code venue:symbol}. */
