@@ -63,18 +63,13 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
     if (data == null) {
       return null;
     }
-    Out out = OUT.get();
-    out.pos = 0;
-    out.write(FORMAT);
-    out.writeFixedLong(fingerprint);
+    Out out = begin();
     try {
       codec.write(data, out);
     } catch (RuntimeException e) {
       throw new SerializationException("could not encode " + schema.getFullName() + " for state: " + e, e);
     }
-    byte[] bytes = Arrays.copyOf(out.buf, out.pos);
-    out.shrink();
-    return bytes;
+    return finish(out);
   }
 
   @Override
@@ -83,6 +78,85 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
     if (data == null) {
       return null;
     }
+    In in = open(topic, data);
+    try {
+      Object value = codec.read(in);
+      in.end();
+      return (T) value;
+    } catch (RuntimeException e) {
+      throw new SerializationException("could not decode " + schema.getFullName() + " state in " + topic + ": " + e, e);
+    }
+  }
+
+  /**
+   * A serde of a list of the class's records, for a key whose state is several records (the open
+   * windows of a key): the same header, a count, then each record's fields.
+   */
+  public Serde<List<T>> listSerde() {
+    return listSerde;
+  }
+
+  private final Serde<List<T>> listSerde =
+      new Serde<>() {
+        @Override
+        public Serializer<List<T>> serializer() {
+          return (topic, list) -> {
+            if (list == null) {
+              return null;
+            }
+            Out out = begin();
+            try {
+              out.writeVarLong(list.size());
+              for (T t : list) {
+                codec.write(t, out);
+              }
+            } catch (RuntimeException e) {
+              throw new SerializationException("could not encode a list of " + schema.getFullName() + " for state: " + e, e);
+            }
+            return finish(out);
+          };
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Deserializer<List<T>> deserializer() {
+          return (topic, data) -> {
+            if (data == null) {
+              return null;
+            }
+            In in = open(topic, data);
+            try {
+              int n = in.readCount();
+              List<T> list = new ArrayList<>(n);
+              for (int i = 0; i < n; i++) {
+                list.add((T) codec.read(in));
+              }
+              in.end();
+              return list;
+            } catch (RuntimeException e) {
+              throw new SerializationException(
+                  "could not decode a list of " + schema.getFullName() + " state in " + topic + ": " + e, e);
+            }
+          };
+        }
+      };
+
+  private Out begin() {
+    Out out = OUT.get();
+    out.pos = 0;
+    out.write(FORMAT);
+    out.writeFixedLong(fingerprint);
+    return out;
+  }
+
+  private static byte[] finish(Out out) {
+    byte[] bytes = Arrays.copyOf(out.buf, out.pos);
+    out.shrink();
+    return bytes;
+  }
+
+  /** Checks the format byte and the schema fingerprint; positioned after them. */
+  private In open(String topic, byte[] data) {
     if (data.length < HEADER || data[0] != FORMAT) {
       throw new SerializationException(
           "state of " + schema.getFullName() + " in " + topic + " is not in the state format " + FORMAT
@@ -98,15 +172,7 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
                   + " %016x): reset the application's state (ops/runbooks/streams.md)",
               schema.getFullName(), topic, written, fingerprint));
     }
-    try {
-      Object value = codec.read(in);
-      if (in.pos != data.length) {
-        throw new IllegalStateException((data.length - in.pos) + " bytes left over");
-      }
-      return (T) value;
-    } catch (RuntimeException e) {
-      throw new SerializationException("could not decode " + schema.getFullName() + " state in " + topic + ": " + e, e);
-    }
+    return in;
   }
 
   @Override
@@ -560,6 +626,12 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
         throw new IllegalStateException("count " + n + " past the end at byte " + pos);
       }
       return (int) n;
+    }
+
+    void end() {
+      if (pos != buf.length) {
+        throw new IllegalStateException((buf.length - pos) + " bytes left over");
+      }
     }
 
     byte[] readBytes() {

@@ -107,4 +107,16 @@ class StateSerdeTest {
     assertThat(serde.serialize("s", null)).isNull();
     assertThat(serde.deserialize("s", null)).isNull();
   }
+
+  @Test
+  void listsOfRecordsRoundTrip() {
+    var serde = new StateSerde<>(io.ticklake.schema.v1.Ofi.class).listSerde();
+    var list = List.of(SampleRecords.sample(io.ticklake.schema.v1.Ofi.class, 1), SampleRecords.sample(io.ticklake.schema.v1.Ofi.class, 2));
+    assertThat(serde.deserializer().deserialize("s", serde.serializer().serialize("s", list))).isEqualTo(list);
+    assertThat(serde.deserializer().deserialize("s", serde.serializer().serialize("s", List.of()))).isEmpty();
+    byte[] one = serde.serializer().serialize("s", list.subList(0, 1));
+    assertThatThrownBy(() -> new StateSerde<>(Candle.class).listSerde().deserializer().deserialize("s", one))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("another schema");
+  }
 }

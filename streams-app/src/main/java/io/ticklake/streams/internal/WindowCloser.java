@@ -53,11 +53,16 @@ public final class WindowCloser<V> implements ProcessorSupplier<Windowed<String>
         Window w = record.key().window();
         V done = finisher.finish(record.value(), w.startTime(), w.endTime());
         context.forward(new Record<>(record.key().key(), done, w.start(), record.headers()));
-        long sinceEnd = context.currentSystemTimeMs() - w.end();
-        if (sinceEnd >= 0 && sinceEnd <= LIVE.toMillis()) {
-          context.commit();
-        }
+        commitIfLive(context, w.end());
       }
     };
+  }
+
+  /** Asks for a commit if a window that ended at {@code windowEndMs} is live (see the class comment). */
+  public static void commitIfLive(ProcessorContext<?, ?> context, long windowEndMs) {
+    long sinceEnd = context.currentSystemTimeMs() - windowEndMs;
+    if (sinceEnd >= 0 && sinceEnd <= LIVE.toMillis()) {
+      context.commit();
+    }
   }
 }

@@ -58,6 +58,23 @@ public final class OfiAggregator implements Aggregator<String, Ofi, Ofi> {
         .build();
   }
 
+  /**
+   * Adds a term (or any aggregate) to {@code agg} in place: for an aggregate held as an object in
+   * front of its store, where building a copy per term was a tenth of the OFI path.
+   */
+  public static void addInPlace(Ofi agg, Ofi term) {
+    agg.setVenue(term.getVenue());
+    agg.setSymbol(term.getSymbol());
+    agg.setOfi(Decimals.of(agg.getOfi().add(term.getOfi())));
+    if (!term.getOfiLevels().isEmpty() || !agg.getOfiLevels().isEmpty()) {
+      agg.setOfiLevels(addLevels(agg.getOfiLevels(), term.getOfiLevels()));
+    }
+    agg.setUpdates(agg.getUpdates() + term.getUpdates());
+    if (term.getEventTime().isAfter(agg.getEventTime())) {
+      agg.setEventTime(term.getEventTime());
+    }
+  }
+
   /** The closed window. */
   public static Ofi close(Ofi agg, String window, Instant start, Instant end) {
     return Ofi.newBuilder(agg).setWindow(window).setWindowStart(start).setWindowEnd(end).build();

@@ -28,15 +28,16 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * OFI per second and per minute (emitted when each window closes) and running since the start of
- * the UTC day (updated at each closed minute). Seconds sum the terms; minutes sum the closed
- * seconds; the day sums the closed minutes. Terms come from deduplicated quotes (level 1) or,
+ * the UTC day (updated at each closed minute). Seconds sum the terms ({@link OfiSecondsProcessor});
+ * minutes sum the closed seconds; the day sums the closed minutes. Terms come from deduplicated quotes (level 1) or,
  * with {@code ofi.source=book}, from a book maintained from BookDelta (levels 1..10).
  */
 public final class OfiTopology {
   public static final String QUOTES_DEDUP_STORE = "ofi-quotes-dedup-store";
   public static final String LAST_QUOTE_STORE = "ofi-last-quote-store";
   public static final String BOOK_STORE = "ofi-book-store";
-  public static final String OFI_1S_STORE = "ofi-1s-store";
+  /** The open 1-second windows of each key (a list, oldest first), see {@link OfiSecondsProcessor}. */
+  public static final String OFI_1S_OPEN_STORE = "ofi-1s-open-store";
   public static final String OFI_1M_STORE = "ofi-1m-store";
   public static final String OFI_DAY_STORE = "ofi-day-store";
 
@@ -61,7 +62,9 @@ public final class OfiTopology {
       terms =
           quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.state(Quote.class)), Named.as("ofi-quote-terms"));
     }
-    KStream<String, Ofi> seconds = window(terms, "1s", Duration.ofSeconds(1), OFI_1S_STORE, config.ofiGrace(), serdes);
+    KStream<String, Ofi> seconds =
+        terms.process(
+            new OfiSecondsProcessor(OFI_1S_OPEN_STORE, config.ofiGrace(), serdes.stateList(Ofi.class)), Named.as("ofi-1s-windows"));
     seconds.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
     // Minutes are rolled up from the closed seconds, not summed term by term a second time: one
     // window update per quote instead of two, and a minute is by construction the sum of its

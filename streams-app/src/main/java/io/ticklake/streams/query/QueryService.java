@@ -99,16 +99,27 @@ public final class QueryService {
 
   /**
    * OFI since the start of the UTC day of the newest data, up to the newest update: the running
-   * value through the last closed minute plus every second since (from the 1-second window store),
-   * and the last closed minute on its own.
+   * value through the last closed minute plus the open minutes and open seconds since, and the last
+   * closed minute on its own.
    */
   public Answer ofi(String venue, String symbol) {
     String key = Keys.of(venue, symbol);
     Ofi day = kv(OfiTopology.OFI_DAY_STORE, Ofi.class).get(key);
     Instant closedThrough = day == null ? Instant.EPOCH : day.getWindowEnd();
-    // Every second from the end of the last minute folded into the day: the closed seconds of the
-    // open minutes and the second still open (minutes are rolled up from seconds).
-    List<Ofi> open = openWindows(OfiTopology.OFI_1S_STORE, key, closedThrough);
+    // Everything after the last minute folded into the day: the minutes still open (summed from
+    // their closed seconds) and the seconds still open.
+    List<Ofi> open = openWindows(OfiTopology.OFI_1M_STORE, key, closedThrough);
+    List<Ofi> openSeconds =
+        streams.store(StoreQueryParameters.fromNameAndType(
+                OfiTopology.OFI_1S_OPEN_STORE, QueryableStoreTypes.<String, List<Ofi>>keyValueStore()))
+            .get(key);
+    if (openSeconds != null) {
+      for (Ofi o : openSeconds) {
+        if (!o.getWindowStart().isBefore(closedThrough)) {
+          open.add(o);
+        }
+      }
+    }
     Instant newest = day == null ? null : day.getEventTime();
     for (Ofi o : open) {
       newest = newest == null || o.getEventTime().isAfter(newest) ? o.getEventTime() : newest;

@@ -55,6 +55,12 @@ public final class SerdeFactory {
     return (Serde<T>) states.computeIfAbsent(type, t -> new StateSerde<>(type));
   }
 
+  /** A list of a generated class's records in a state store ({@link StateSerde#listSerde}). */
+  @SuppressWarnings("unchecked")
+  public <T extends SpecificRecord> Serde<java.util.List<T>> stateList(Class<T> type) {
+    return ((StateSerde<T>) state(type)).listSerde();
+  }
+
   /** The key serde: {@code venue:symbol}. */
   public Serde<String> key() {
     return Serdes.String();
