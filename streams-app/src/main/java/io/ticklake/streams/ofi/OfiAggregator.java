@@ -2,6 +2,7 @@ package io.ticklake.streams.ofi;
 
 import io.ticklake.schema.serde.Decimals;
 import io.ticklake.schema.v1.Ofi;
+import io.ticklake.streams.internal.ClosingWindows;
 import io.ticklake.streams.internal.Times;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -73,6 +74,26 @@ public final class OfiAggregator implements Aggregator<String, Ofi, Ofi> {
     if (term.getEventTime().isAfter(agg.getEventTime())) {
       agg.setEventTime(term.getEventTime());
     }
+  }
+
+  /** 1-second windows of terms, for {@link ClosingWindows}. */
+  public static ClosingWindows.Aggregation<Ofi, Ofi> seconds() {
+    return new ClosingWindows.Aggregation<>() {
+      @Override
+      public Ofi empty(Instant start, Instant end) {
+        return close(OfiAggregator.empty(), "1s", start, end);
+      }
+
+      @Override
+      public void add(Ofi aggregate, Ofi term) {
+        addInPlace(aggregate, term);
+      }
+
+      @Override
+      public Instant someTimeIn(Ofi aggregate) {
+        return aggregate.getWindowStart();
+      }
+    };
   }
 
   /** The closed window. */

@@ -6,6 +6,7 @@ import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.streams.AppConfig;
 import io.ticklake.streams.dq.Deduplication;
+import io.ticklake.streams.internal.ClosingWindows;
 import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.Times;
@@ -28,7 +29,7 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * OFI per second and per minute (emitted when each window closes) and running since the start of
- * the UTC day (updated at each closed minute). Seconds sum the terms ({@link OfiSecondsProcessor});
+ * the UTC day (updated at each closed minute). Seconds sum the terms ({@link ClosingWindows});
  * minutes sum the closed seconds; the day sums the closed minutes. Terms come from deduplicated quotes (level 1) or,
  * with {@code ofi.source=book}, from a book maintained from BookDelta (levels 1..10).
  */
@@ -36,7 +37,7 @@ public final class OfiTopology {
   public static final String QUOTES_DEDUP_STORE = "ofi-quotes-dedup-store";
   public static final String LAST_QUOTE_STORE = "ofi-last-quote-store";
   public static final String BOOK_STORE = "ofi-book-store";
-  /** The open 1-second windows of each key (a list, oldest first), see {@link OfiSecondsProcessor}. */
+  /** The open 1-second windows of each key (a list, oldest first), see {@link ClosingWindows}. */
   public static final String OFI_1S_OPEN_STORE = "ofi-1s-open-store";
   public static final String OFI_1M_STORE = "ofi-1m-store";
   public static final String OFI_DAY_STORE = "ofi-day-store";
@@ -63,8 +64,12 @@ public final class OfiTopology {
           quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.state(Quote.class)), Named.as("ofi-quote-terms"));
     }
     KStream<String, Ofi> seconds =
-        terms.process(
-            new OfiSecondsProcessor(OFI_1S_OPEN_STORE, config.ofiGrace(), serdes.stateList(Ofi.class)), Named.as("ofi-1s-windows"));
+        terms
+            .process(
+                new ClosingWindows<>(
+                    OFI_1S_OPEN_STORE, Duration.ofSeconds(1), config.ofiGrace(), serdes.stateList(Ofi.class), OfiAggregator.seconds(), null),
+                Named.as("ofi-1s-windows"))
+            .process(new WindowCloser<Ofi>((o, start, end) -> o), Named.as("ofi-1s-close"));
     seconds.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
     // Minutes are rolled up from the closed seconds, not summed term by term a second time: one
     // window update per quote instead of two, and a minute is by construction the sum of its

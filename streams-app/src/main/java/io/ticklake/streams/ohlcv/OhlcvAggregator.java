@@ -7,6 +7,7 @@ import io.ticklake.schema.v1.Trade;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
+import io.ticklake.streams.internal.ClosingWindows;
 import org.apache.kafka.streams.kstream.Aggregator;
 
 /**
@@ -94,6 +95,30 @@ public final class OhlcvAggregator implements Aggregator<String, Trade, Candle> 
       agg.setTakerSellVolume(Decimals.of(agg.getTakerSellVolume().add(size)));
     }
     return agg;
+  }
+
+  /** 1-minute candles of market trades, for {@link ClosingWindows}. */
+  public static ClosingWindows.Aggregation<Trade, Candle> minutes() {
+    OhlcvAggregator aggregator = new OhlcvAggregator();
+    return new ClosingWindows.Aggregation<>() {
+      @Override
+      public Candle empty(Instant start, Instant end) {
+        Candle c = OhlcvAggregator.empty();
+        c.setOpenTime(start); // until the first trade: inside the window, whatever is added
+        c.setCloseTime(start);
+        return c;
+      }
+
+      @Override
+      public void add(Candle aggregate, Trade trade) {
+        aggregator.apply(null, trade, aggregate);
+      }
+
+      @Override
+      public Instant someTimeIn(Candle aggregate) {
+        return aggregate.getOpenTime(); // the first trade's time while in progress
+      }
+    };
   }
 
   /**

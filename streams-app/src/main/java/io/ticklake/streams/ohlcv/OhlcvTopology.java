@@ -5,6 +5,7 @@ import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Trade;
 import io.ticklake.streams.AppConfig;
 import io.ticklake.streams.cvd.CvdTopology;
+import io.ticklake.streams.internal.ClosingWindows;
 import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.WindowCloser;
 import io.ticklake.streams.serde.SerdeFactory;
@@ -21,15 +22,19 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Candles: 1-minute candles from deduplicated, on-time market trades, emitted once when the window
- * closes (stream time past its end plus the grace); 5-minute and 1-hour rollups of the closed
- * 1-minute candles, read back from their topic. The closed 1-minute windows also give the minute's
- * CVD ({@link CvdTopology}).
+ * closes (stream time past its end plus the grace; {@link ClosingWindows}, which holds the open
+ * candles as objects, where Kafka's windowed aggregation decoded and encoded one per trade); 5-minute
+ * and 1-hour rollups of the closed 1-minute candles, read back from their topic. The closed
+ * 1-minute windows also give the minute's CVD ({@link CvdTopology}).
  *
- * <p>Every window store emitted on window close (here, in CVD and in OFI) is cached, so an update
+ * <p>Every window store of Kafka's emit-on-close aggregation (here the rollups, and the OFI minutes)
+ * is cached, so an update
  * of an open window costs a cache write, not a RocksDB write plus a changelog record per input
  * record: the changelog gets one record per window and key per commit. It once had caching off,
  * because the first close after a start scanned the caching store for tens of seconds, past the
@@ -43,8 +48,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * until it is emitted when stream time jumps, which the default retention did not.
  */
 public final class OhlcvTopology {
-  public static final String OHLCV_1M_GROUPED = "ohlcv-1m-by-symbol";
-  public static final String OHLCV_1M_AGGREGATE = "ohlcv-1m-aggregate";
+  /** Each key's open 1-minute candles (a list, oldest first), see {@link ClosingWindows}. */
+  public static final String OHLCV_1M_OPEN_STORE = "ohlcv-1m-open-store";
+  /** Closed 1-minute candles of the last day, as aggregated (VWAP computed when read). */
   public static final String OHLCV_1M_STORE = "ohlcv-1m-store";
   public static final String OHLCV_5M_STORE = "ohlcv-5m-store";
   public static final String OHLCV_1H_STORE = "ohlcv-1h-store";
@@ -72,21 +78,17 @@ public final class OhlcvTopology {
       StreamsBuilder builder, KStream<String, Trade> trades, AppConfig config, SerdeFactory serdes) {
     Serde<String> keys = serdes.key();
     Serde<Candle> candles = serdes.value(Candle.class);
+    // Closed minutes are kept a day for the query API; the open ones are in the open store.
+    StoreBuilder<WindowStore<String, Candle>> history =
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(OHLCV_1M_STORE, OHLCV_1M_RETENTION, Duration.ofMinutes(1), false),
+            keys,
+            serdes.state(Candle.class));
     KStream<Windowed<String>, Candle> closed =
-        trades
-        .groupByKey(Grouped.with(OHLCV_1M_GROUPED, keys, serdes.value(Trade.class)))
-        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), config.ohlcvGrace()))
-        .emitStrategy(EmitStrategy.onWindowClose())
-        .aggregate(
-            OhlcvAggregator::empty,
-            new OhlcvAggregator(),
-            Named.as(OHLCV_1M_AGGREGATE),
-            Materialized.<String, Candle, WindowStore<Bytes, byte[]>>as(OHLCV_1M_STORE)
-                .withKeySerde(keys)
-                .withValueSerde(serdes.state(Candle.class))
-                .withRetention(closeOnlyRetention(OHLCV_1M_RETENTION, config.ohlcvGrace()))
-                .withCachingEnabled()) // see the class comment
-        .toStream(Named.as("ohlcv-1m-to-stream"));
+        trades.process(
+            new ClosingWindows<>(
+                OHLCV_1M_OPEN_STORE, Duration.ofMinutes(1), config.ohlcvGrace(), serdes.stateList(Candle.class), OhlcvAggregator.minutes(), history),
+            Named.as("ohlcv-1m-windows"));
     closed
         .process(new WindowCloser<>(OhlcvAggregator::close), Named.as("ohlcv-1m-close"))
         .to(Topics.OHLCV_1M, Produced.with(keys, candles).withName("ohlcv-1m-sink"));

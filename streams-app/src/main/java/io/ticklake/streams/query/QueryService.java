@@ -7,6 +7,7 @@ import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.streams.cvd.CvdCalculator;
 import io.ticklake.streams.cvd.CvdTopology;
+import io.ticklake.streams.internal.ClosingWindows;
 import io.ticklake.streams.internal.Keys;
 import io.ticklake.streams.internal.Times;
 import io.ticklake.streams.ofi.OfiAggregator;
@@ -190,16 +191,11 @@ public final class QueryService {
    * candle aggregates (see {@code CvdTopology}).
    */
   private List<Cvd> openCvdMinutes(String key, Instant from) {
-    ReadOnlyWindowStore<String, Candle> store =
-        streams.store(
-            StoreQueryParameters.fromNameAndType(
-                OhlcvTopology.OHLCV_1M_STORE, QueryableStoreTypes.<String, Candle>windowStore()));
     List<Cvd> out = new ArrayList<>();
-    try (KeyValueIterator<Windowed<String>, Candle> it = store.fetch(key, key, from, FAR_FUTURE)) {
-      while (it.hasNext()) {
-        KeyValue<Windowed<String>, Candle> kv = it.next();
-        Cvd minute = CvdCalculator.ofCandle(kv.value);
-        out.add(withBounds(minute, kv.key.window().startTime(), kv.key.window().endTime()));
+    for (Candle c : openMinutes(key)) {
+      Instant start = minuteOf(c);
+      if (!start.isBefore(from)) {
+        out.add(withBounds(CvdCalculator.ofCandle(c), start, start.plus(MINUTE)));
       }
     }
     return out;
@@ -236,7 +232,11 @@ public final class QueryService {
     return store.fetch(key, end.minus(MINUTE).toEpochMilli());
   }
 
-  /** The newest {@code limit} candles, in-progress ones included (closed=false). */
+  /**
+   * The newest {@code limit} candles, in-progress ones included (closed=false). 1-minute candles
+   * are closed when their window has closed in stream time (they are then in the lake); a rollup
+   * counts as closed once its end has passed by the wall clock.
+   */
   public Answer candles(String venue, String symbol, String interval, int limit) {
     String storeName = CANDLE_STORES.get(interval);
     if (storeName == null) {
@@ -249,22 +249,47 @@ public final class QueryService {
     List<Candle> out = new ArrayList<>();
     Instant asOf = null;
     String key = Keys.of(venue, symbol);
+    if (interval.equals("1m")) {
+      List<Candle> open = openMinutes(key);
+      for (int i = open.size() - 1; i >= 0 && out.size() < limit; i--) {
+        Candle c = open.get(i);
+        Instant start = minuteOf(c);
+        asOf = asOf == null ? c.getCloseTime() : asOf; // in progress: time of the last trade
+        out.add(answered(c, start, start.plus(size), false));
+      }
+    }
     try (KeyValueIterator<Windowed<String>, Candle> it =
         store.backwardFetch(key, key, Instant.EPOCH, FAR_FUTURE)) {
       while (it.hasNext() && out.size() < limit) {
         KeyValue<Windowed<String>, Candle> kv = it.next();
         Candle c = kv.value;
         Instant end = kv.key.window().endTime();
-        boolean closed = !end.isAfter(now);
+        boolean closed = interval.equals("1m") || !end.isAfter(now);
         if (asOf == null) {
           asOf = closed ? end : c.getCloseTime(); // in progress: time of the last trade
         }
-        out.add(
-            OhlcvAggregator.withVwap(
-                Candle.newBuilder(c).setOpenTime(kv.key.window().startTime()).setCloseTime(end).setClosed(closed).build()));
+        out.add(answered(c, kv.key.window().startTime(), end, closed));
       }
     }
     return ok(QueryJson.candles(venue, symbol, interval, out, asOf, now));
+  }
+
+  private static Candle answered(Candle c, Instant start, Instant end, boolean closed) {
+    return OhlcvAggregator.withVwap(Candle.newBuilder(c).setOpenTime(start).setCloseTime(end).setClosed(closed).build());
+  }
+
+  /** The open 1-minute candles of a key, oldest first, as aggregated so far. */
+  private List<Candle> openMinutes(String key) {
+    List<Candle> open =
+        streams.store(StoreQueryParameters.fromNameAndType(
+                OhlcvTopology.OHLCV_1M_OPEN_STORE, QueryableStoreTypes.<String, List<Candle>>keyValueStore()))
+            .get(key);
+    return open == null ? List.of() : open;
+  }
+
+  /** The minute of an open candle (its openTime is its first trade's time). */
+  private static Instant minuteOf(Candle open) {
+    return Instant.ofEpochMilli(ClosingWindows.windowStart(open.getOpenTime().toEpochMilli(), MINUTE.toMillis()));
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> kv(String name, Class<V> type) {
