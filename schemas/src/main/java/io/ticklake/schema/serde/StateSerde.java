@@ -440,7 +440,7 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
       new Codec() {
         @Override
         public void write(Object value, Out out) {
-          out.writeBytes(value.toString().getBytes(StandardCharsets.UTF_8));
+          out.writeString(value.toString());
         }
 
         @Override
@@ -557,11 +557,39 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
 
     void writeVarLong(long v) {
       ensure(10);
+      byte[] b = buf;
+      int p = pos;
       while ((v & ~0x7FL) != 0) {
-        buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+        b[p++] = (byte) ((v & 0x7F) | 0x80);
         v >>>= 7;
       }
-      buf[pos++] = (byte) v;
+      b[p++] = (byte) v;
+      pos = p;
+    }
+
+    /** Length and UTF-8 bytes; ASCII (venues, symbols, intervals) without a byte array of its own. */
+    void writeString(String s) {
+      int n = s.length();
+      if (n < 128) {
+        ensure(1 + n);
+        byte[] b = buf;
+        int p = pos + 1;
+        int i = 0;
+        while (i < n) {
+          char c = s.charAt(i);
+          if (c >= 0x80) {
+            break;
+          }
+          b[p++] = (byte) c;
+          i++;
+        }
+        if (i == n) {
+          b[pos] = (byte) n; // a varint of one byte
+          pos = p;
+          return;
+        }
+      }
+      writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     void writeBytes(byte[] b) {

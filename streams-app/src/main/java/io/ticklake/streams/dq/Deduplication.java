@@ -2,6 +2,7 @@ package io.ticklake.streams.dq;
 
 import io.ticklake.streams.internal.StoreMirror;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a numeric, sequential id (a venue's trade id) goes to the record key's {@link SeenIds}, a
  *       few ranges per key in a cached key-value store: one small write per record that the cache
- *       folds into one changelog record per key and commit;
+ *       folds into one changelog record per key and commit. An id that would open a new range is
+ *       first looked up in the window store below, and goes there instead once the key has
+ *       {@link SeenIds#SPARSE_RANGES} ranges (its ids are not a sequence);
  *   <li>any other id is remembered on its own in a window store whose retention is the ttl.
  * </ul>
  *
@@ -104,6 +107,8 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
     private FixedKeyProcessorContext<String, V> context;
     private WindowStore<String, Long> seen;
     private StoreMirror<SeenIds> ranges;
+    /** Keys already logged as sparse by this task. */
+    private final Set<String> sparseKeys = new HashSet<>();
 
     @Override
     public void init(FixedKeyProcessorContext<String, V> context) {
@@ -119,21 +124,39 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
         return;
       }
       Long number = sequence == null ? null : sequence.apply(value);
-      boolean fresh = number != null ? addNumber(record.key(), number, record.timestamp()) : addId(value, record.timestamp());
+      boolean fresh = number != null ? addNumber(record.key(), number, value, record.timestamp()) : addId(value, record.timestamp());
       if (fresh) {
         context.forward(record);
       }
     }
 
-    private boolean addNumber(String key, long number, long ts) {
+    private boolean addNumber(String key, long number, V value, long ts) {
       SeenIds ids = ranges.get(key);
       if (ids == null) {
         ids = new SeenIds();
       }
-      if (!ids.add(number, ts)) {
+      if (ids.contains(number)) {
         log.debug("Dropping duplicate {} {} (store {})", key, number, storeName);
         return false;
       }
+      String recordId;
+      if (!ids.joins(number) && (recordId = id.apply(value)) != null) {
+        // It would open a range: it may have been remembered on its own, while the key had too
+        // many ranges (a key of sparse ids, or one whose feed lost much; the first id of a key).
+        if (seenAlone(recordId, ts)) {
+          return false;
+        }
+        if (ids.ranges() >= SeenIds.SPARSE_RANGES) {
+          if (sparseKeys.add(key)) {
+            log.info(
+                "{}: {} has {} id ranges; ids that would open another are remembered one by one (not a sequence?)",
+                storeName, key, ids.ranges());
+          }
+          seen.put(recordId, ts, ts);
+          return true;
+        }
+      }
+      ids.add(number, ts);
       if (ids.ranges() > 1) {
         int before = ids.ranges();
         int forgotten = ids.forget(ts - ttl.toMillis(), SeenIds.MAX_RANGES);
@@ -150,15 +173,23 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
       if (recordId == null) {
         return true;
       }
+      if (seenAlone(recordId, ts)) {
+        return false;
+      }
+      seen.put(recordId, ts, ts);
+      return true;
+    }
+
+    /** True if {@code recordId} is in the window store within the ttl of {@code ts}. */
+    private boolean seenAlone(String recordId, long ts) {
       long ttlMs = ttl.toMillis();
       try (WindowStoreIterator<Long> it = seen.fetch(recordId, ts - ttlMs, ts + ttlMs)) {
         if (it.hasNext()) {
           log.debug("Dropping duplicate {} (store {})", recordId, storeName);
-          return false;
+          return true;
         }
       }
-      seen.put(recordId, ts, ts);
-      return true;
+      return false;
     }
   }
 }

@@ -22,6 +22,14 @@ final class SeenIds {
   /** Most ranges kept per key: each costs 24 bytes in every store write of the key. */
   static final int MAX_RANGES = 1024;
 
+  /**
+   * Ranges beyond which a key's ids are taken for not being a sequence: an id that would open one
+   * more range is remembered on its own instead ({@link Deduplication}), so a venue that numbers
+   * trades across symbols (every sixth id is this symbol's) does not write a kilobyte of ranges per
+   * trade.
+   */
+  static final int SPARSE_RANGES = 64;
+
   private long[] lo;
   private long[] hi;
   private long[] touched;
@@ -46,6 +54,12 @@ final class SeenIds {
   boolean contains(long id) {
     int i = floorIndex(id);
     return i >= 0 && id <= hi[i];
+  }
+
+  /** True if {@code id} would extend a range (or is in one) rather than open a range of its own. */
+  boolean joins(long id) {
+    int i = floorIndex(id);
+    return (i >= 0 && (id <= hi[i] || (hi[i] != Long.MAX_VALUE && hi[i] + 1 == id))) || (i + 1 < size && lo[i + 1] == id + 1);
   }
 
   /**

@@ -100,4 +100,20 @@ class SeenIdsTest {
     assertThat(Deduplication.canonicalLong("")).isNull();
     assertThat(Deduplication.canonicalLong(null)).isNull();
   }
+
+  @Test
+  void joinsTellsAnIdThatExtendsOrIsInARangeFromOneThatOpensARange() {
+    SeenIds ids = new SeenIds();
+    for (long id = 10; id <= 20; id++) {
+      ids.add(id, 0);
+    }
+    ids.add(30, 0);
+    assertThat(ids.joins(15)).as("inside").isTrue();
+    assertThat(ids.joins(21)).as("after a range").isTrue();
+    assertThat(ids.joins(9)).as("before a range").isTrue();
+    assertThat(ids.joins(29)).as("before the second range").isTrue();
+    assertThat(ids.joins(25)).as("in the hole, touching nothing").isFalse();
+    assertThat(ids.joins(100)).isFalse();
+    assertThat(new SeenIds().joins(1)).as("a key's first id").isFalse();
+  }
 }
