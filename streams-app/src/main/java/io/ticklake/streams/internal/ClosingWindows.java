@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * windows (one, plus the grace's worth) are held as objects in front of their store ({@link
  * StoreMirror}); every record still writes them through, so what is committed is what is restored.
  *
+ * <p>The stream time of the last close is kept in a store of its own, so after a restart a record
+ * of a window that closed before it is late, not the start of that window a second time.
+ *
  * <p>A record for a window that has already closed is late: counted and logged (at most once a
  * minute, with the count), never added to a later window. Closed windows are forwarded as the
  * windowed aggregation's are (windowed key, the aggregate as it stands), for a {@link
@@ -100,6 +103,8 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
       /** Keys with at least one open window. */
       private final Set<String> keys = new HashSet<>();
       private long streamTime = Long.MIN_VALUE;
+      /** The stream time of the last close, kept so a restart does not open a closed window again. */
+      private KeyValueStore<String, Long> closedAt;
       /** The earliest time at which one of the open windows closes. */
       private long nextClose = Long.MAX_VALUE;
       private long late;
@@ -111,6 +116,9 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
         KeyValueStore<String, List<A>> store = context.getStateStore(openStore);
         this.open = new StoreMirror<>(store);
         this.closed = historyStore == null ? null : context.getStateStore(historyStore);
+        this.closedAt = context.getStateStore(timeStoreName(openStore));
+        Long restored = closedAt.get(STREAM_TIME_KEY);
+        streamTime = restored == null ? Long.MIN_VALUE : restored;
         // The open windows of every key, as restored: a key that fell silent before a restart
         // still has its windows closed when the stream time moves on.
         try (KeyValueIterator<String, List<A>> it = store.all()) {
@@ -188,6 +196,7 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
           }
         }
         nextClose = next;
+        closedAt.put(STREAM_TIME_KEY, now);
       }
 
       private long startOf(A aggregate) {
@@ -212,12 +221,23 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
     };
   }
 
+  /** The store of the stream time of the last close: {@code x-open-store} → {@code x-closed-at-store}. */
+  public static String timeStoreName(String openStore) {
+    String base = openStore.endsWith("-store") ? openStore.substring(0, openStore.length() - "-store".length()) : openStore;
+    return (base.endsWith("-open") ? base.substring(0, base.length() - "-open".length()) : base) + "-closed-at-store";
+  }
+
+  private static final String STREAM_TIME_KEY = "stream-time";
+
   @Override
   public Set<StoreBuilder<?>> stores() {
     StoreBuilder<KeyValueStore<String, List<A>>> openWindows =
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(openStore), Serdes.String(), openSerde)
             .withCachingEnabled(); // written per record: the changelog gets the last per key per commit
-    return history == null ? Set.of(openWindows) : Set.of(openWindows, history);
+    StoreBuilder<KeyValueStore<String, Long>> time =
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(timeStoreName(openStore)), Serdes.String(), Serdes.Long())
+            .withCachingEnabled(); // written per close
+    return history == null ? Set.of(openWindows, time) : Set.of(openWindows, time, history);
   }
 
   /** A window {@code [start, end)} of these tumbling windows (Kafka's own class is internal). */

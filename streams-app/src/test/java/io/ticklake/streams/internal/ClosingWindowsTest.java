@@ -28,6 +28,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -43,6 +48,7 @@ class ClosingWindowsTest {
   private final StateSerde<Candle> candles = new StateSerde<>(Candle.class);
   @TempDir Path stateDir;
   private TopologyTestDriver driver;
+  private Topology topology;
   private TestInputTopic<String, Ofi> terms;
   private TestOutputTopic<String, Ofi> seconds;
   private TestInputTopic<String, Trade> tradeIn;
@@ -74,11 +80,17 @@ class ClosingWindowsTest {
         "trades");
     t.addProcessor("candle-close", new WindowCloser<>(OhlcvAggregator::close), "minutes");
     t.addSink("candles-out", "candles", Serdes.String().serializer(), candles, "candle-close");
+    topology = t;
+    start();
+  }
+
+  /** A driver on the topology and the state directory: a second start finds the stores as left. */
+  private void start() {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ofi-seconds-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(t, p, T0);
+    driver = new TopologyTestDriver(topology, p, T0);
     terms = driver.createInputTopic("terms", Serdes.String().serializer(), ofis);
     seconds = driver.createOutputTopic("seconds", Serdes.String().deserializer(), ofis);
     tradeIn = driver.createInputTopic("trades", Serdes.String().serializer(), trades);
@@ -170,6 +182,54 @@ class ClosingWindowsTest {
     trade(7, m0.plusSeconds(185), "104", "1");
     assertThat(candleOut.readValuesToList()).extracting(Candle::getOpenTime, Candle::getTradeCount)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(m0.plusSeconds(60), 2L));
+  }
+
+  /**
+   * A restart, as Kafka Streams does it: a new processor on the stores as committed (in-memory
+   * stores here stand for the ones restored from their changelogs).
+   */
+  @Test
+  void aWindowClosedBeforeARestartIsNotOpenedAgain() {
+    ClosingWindows<Ofi, Ofi> windows =
+        new ClosingWindows<>("open", Duration.ofSeconds(1), Duration.ofSeconds(2), ofis.listSerde(), OfiAggregator.seconds(), null);
+    KeyValueStore<String, List<Ofi>> open =
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("open"), Serdes.String(), ofis.listSerde()).withLoggingDisabled().build();
+    KeyValueStore<String, Long> closedAt =
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ClosingWindows.timeStoreName("open")), Serdes.String(), Serdes.Long())
+            .withLoggingDisabled()
+            .build();
+
+    MockProcessorContext<Windowed<String>, Ofi> before = context(open, closedAt);
+    Processor<String, Ofi, Windowed<String>, Ofi> first = windows.get();
+    first.init(before);
+    first.process(termRecord(A, 100, "1"));
+    first.process(termRecord(A, 3_100, "2")); // closes second 0
+    assertThat(before.forwarded()).extracting(f -> f.record().key().window().start()).containsExactly(T0.toEpochMilli());
+
+    MockProcessorContext<Windowed<String>, Ofi> after = context(open, closedAt);
+    Processor<String, Ofi, Windowed<String>, Ofi> second = windows.get();
+    second.init(after);
+    second.process(termRecord(A, 500, "100")); // second 0 closed before the restart: late
+    second.process(termRecord(A, 6_100, "0")); // closes second 3
+    assertThat(after.forwarded()).extracting(f -> f.record().key().window().start()).containsExactly(T0.plusSeconds(3).toEpochMilli());
+    assertThat(after.forwarded().get(0).record().value().getOfi()).isEqualTo(d("2"));
+  }
+
+  private static MockProcessorContext<Windowed<String>, Ofi> context(KeyValueStore<?, ?>... stores) {
+    MockProcessorContext<Windowed<String>, Ofi> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(T0.plus(Duration.ofDays(1)).toEpochMilli());
+    for (KeyValueStore<?, ?> store : stores) {
+      if (!store.isOpen()) {
+        store.init(context.getStateStoreContext(), store);
+      }
+      context.addStateStore(store);
+    }
+    return context;
+  }
+
+  private static Record<String, Ofi> termRecord(String key, long millis, String e) {
+    Instant t = T0.plusMillis(millis);
+    return new Record<>(key, OfiAggregator.term("binance-usdm", "BTCUSDT", d(e), List.of(), t), t.toEpochMilli());
   }
 
   private void trade(long id, Instant t, String price, String size) {
