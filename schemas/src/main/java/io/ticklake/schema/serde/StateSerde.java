@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * A compact encoding of a generated Avro record for state stores and their changelogs, where the
  * Confluent wire format ({@link AvroWireSerde}) costs the most: an aggregate is read and written
  * back once per input record. No registry: one format byte, then a 64-bit fingerprint of the
- * record's full schema, then the fields in schema order.
+ * record's schema as far as the encoding depends on it ({@link #shape}), then the fields in schema
+ * order.
  *
  * <ul>
  *   <li>Decimals keep their exact value and scale: the scale as a varint, then the unscaled value as
@@ -42,6 +43,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
   static final byte FORMAT = 1;
+  /** The format byte of {@link #listSerde}'s values: a list read as one record, or the reverse, fails clearly. */
+  static final byte LIST_FORMAT = 2;
   private static final int HEADER = 9;
 
   private final Class<T> type;
@@ -54,7 +57,7 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
     this.type = type;
     SpecificData model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
-    this.fingerprint = SchemaNormalization.fingerprint64(schema.toString().getBytes(StandardCharsets.UTF_8));
+    this.fingerprint = SchemaNormalization.fingerprint64(shape(schema).getBytes(StandardCharsets.UTF_8));
     this.codec = codecFor(model, schema);
   }
 
@@ -104,7 +107,7 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
             if (list == null) {
               return null;
             }
-            Out out = begin();
+            Out out = begin(LIST_FORMAT);
             try {
               out.writeVarLong(list.size());
               for (T t : list) {
@@ -124,7 +127,7 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
             if (data == null) {
               return null;
             }
-            In in = open(topic, data);
+            In in = open(topic, data, LIST_FORMAT);
             try {
               int n = in.readCount();
               List<T> list = new ArrayList<>(n);
@@ -142,9 +145,13 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
       };
 
   private Out begin() {
+    return begin(FORMAT);
+  }
+
+  private Out begin(byte format) {
     Out out = OUT.get();
     out.pos = 0;
-    out.write(FORMAT);
+    out.write(format);
     out.writeFixedLong(fingerprint);
     return out;
   }
@@ -157,9 +164,13 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
 
   /** Checks the format byte and the schema fingerprint; positioned after them. */
   private In open(String topic, byte[] data) {
-    if (data.length < HEADER || data[0] != FORMAT) {
+    return open(topic, data, FORMAT);
+  }
+
+  private In open(String topic, byte[] data, byte format) {
+    if (data.length < HEADER || data[0] != format) {
       throw new SerializationException(
-          "state of " + schema.getFullName() + " in " + topic + " is not in the state format " + FORMAT
+          "state of " + schema.getFullName() + " in " + topic + " is not in the state format " + format
               + " (first byte " + (data.length == 0 ? "none" : data[0]) + "); it was written by an older"
               + " build: reset the application's state (ops/runbooks/streams.md)");
     }
@@ -198,6 +209,36 @@ public final class StateSerde<T extends SpecificRecord> implements Serde<T>, Ser
   @Override
   public String toString() {
     return "StateSerde[" + type.getSimpleName() + "]";
+  }
+
+  /**
+   * What the encoding depends on, and nothing else: names, types, logical types, union branches,
+   * enum symbols, in order. A doc or default changed in the .avsc leaves state readable.
+   */
+  static String shape(Schema s) {
+    String base =
+        switch (s.getType()) {
+          case RECORD -> {
+            StringBuilder b = new StringBuilder(s.getFullName()).append('{');
+            for (Schema.Field f : s.getFields()) {
+              b.append(f.name()).append(':').append(shape(f.schema())).append(',');
+            }
+            yield b.append('}').toString();
+          }
+          case UNION -> {
+            StringBuilder b = new StringBuilder("[");
+            for (Schema t : s.getTypes()) {
+              b.append(shape(t)).append(',');
+            }
+            yield b.append(']').toString();
+          }
+          case ARRAY -> "array<" + shape(s.getElementType()) + ">";
+          case MAP -> "map<" + shape(s.getValueType()) + ">";
+          case ENUM -> s.getFullName() + s.getEnumSymbols();
+          default -> s.getType().getName();
+        };
+    LogicalType logical = s.getLogicalType();
+    return logical == null ? base : base + "@" + logical.getName();
   }
 
   /** One value of one schema. */

@@ -119,4 +119,29 @@ class StateSerdeTest {
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("another schema");
   }
+
+  @Test
+  void theFingerprintFollowsTheShapeNotTheDocs() {
+    org.apache.avro.Schema a = new org.apache.avro.Schema.Parser().parse(
+        "{\"type\":\"record\",\"name\":\"R\",\"doc\":\"one\",\"fields\":[{\"name\":\"x\",\"type\":\"long\",\"doc\":\"a\"}]}");
+    org.apache.avro.Schema b = new org.apache.avro.Schema.Parser().parse(
+        "{\"type\":\"record\",\"name\":\"R\",\"doc\":\"two\",\"fields\":[{\"name\":\"x\",\"type\":\"long\",\"doc\":\"b\"}]}");
+    org.apache.avro.Schema c = new org.apache.avro.Schema.Parser().parse(
+        "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"x\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}}]}");
+    assertThat(StateSerde.shape(a)).isEqualTo(StateSerde.shape(b));
+    assertThat(StateSerde.shape(a)).isNotEqualTo(StateSerde.shape(c));
+  }
+
+  @Test
+  void aListIsNotReadAsOneRecordNorTheReverse() {
+    StateSerde<Candle> serde = new StateSerde<>(Candle.class);
+    byte[] one = serde.serialize("s", SampleRecords.sample(Candle.class, 0));
+    assertThatThrownBy(() -> serde.listSerde().deserializer().deserialize("s", one))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("not in the state format 2");
+    byte[] list = serde.listSerde().serializer().serialize("s", List.of(SampleRecords.sample(Candle.class, 0)));
+    assertThatThrownBy(() -> serde.deserialize("s", list))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("not in the state format 1");
+  }
 }

@@ -139,22 +139,25 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
         log.debug("Dropping duplicate {} {} (store {})", key, number, storeName);
         return false;
       }
-      String recordId;
-      if (!ids.joins(number) && (recordId = id.apply(value)) != null) {
-        // It would open a range: it may have been remembered on its own, while the key had too
-        // many ranges (a key of sparse ids, or one whose feed lost much; the first id of a key).
-        if (seenAlone(recordId, ts)) {
-          return false;
+      boolean opens = !ids.joins(number);
+      // An id that would open a range (a hole, a backfill, a key's first id), or that lies where
+      // ids were remembered one by one, may be in the window store: look there first. The usual
+      // next id of a sequence builds no record id at all.
+      String recordId = opens || ids.mayBeAlone(number) ? id.apply(value) : null;
+      if (recordId != null && seenAlone(recordId, ts)) {
+        return false;
+      }
+      if (recordId != null && opens && ids.ranges() >= SeenIds.SPARSE_RANGES) {
+        if (sparseKeys.add(key)) {
+          log.info(
+              "{}: {} has {} id ranges; ids that would open another are remembered one by one (not a sequence?)",
+              storeName, key, ids.ranges());
         }
-        if (ids.ranges() >= SeenIds.SPARSE_RANGES) {
-          if (sparseKeys.add(key)) {
-            log.info(
-                "{}: {} has {} id ranges; ids that would open another are remembered one by one (not a sequence?)",
-                storeName, key, ids.ranges());
-          }
-          seen.put(recordId, ts, ts);
-          return true;
-        }
+        seen.put(recordId, ts, ts);
+        ids.noteAlone(number, ts);
+        ids.forget(ts - ttl.toMillis(), SeenIds.MAX_RANGES); // so a key can leave this mode
+        ranges.put(key, ids);
+        return true;
       }
       ids.add(number, ts);
       if (ids.ranges() > 1) {

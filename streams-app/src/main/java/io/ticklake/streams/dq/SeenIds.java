@@ -34,6 +34,13 @@ final class SeenIds {
   private long[] hi;
   private long[] touched;
   private int size;
+  /**
+   * The span of the ids remembered one by one elsewhere (see {@link Deduplication}) and the newest
+   * record time among them; an id in it may be a repeat even if it would join a range.
+   */
+  private long aloneLo = Long.MAX_VALUE;
+  private long aloneHi = Long.MIN_VALUE;
+  private long aloneTouched = Long.MIN_VALUE;
 
   SeenIds() {
     this(new long[4], new long[4], new long[4], 0);
@@ -54,6 +61,18 @@ final class SeenIds {
   boolean contains(long id) {
     int i = floorIndex(id);
     return i >= 0 && id <= hi[i];
+  }
+
+  /** Notes that {@code id}, seen at {@code ts}, is remembered one by one, not in a range. */
+  void noteAlone(long id, long ts) {
+    aloneLo = Math.min(aloneLo, id);
+    aloneHi = Math.max(aloneHi, id);
+    aloneTouched = Math.max(aloneTouched, ts);
+  }
+
+  /** True if {@code id} may have been remembered one by one ({@link #noteAlone}). */
+  boolean mayBeAlone(long id) {
+    return id >= aloneLo && id <= aloneHi;
   }
 
   /** True if {@code id} would extend a range (or is in one) rather than open a range of its own. */
@@ -97,6 +116,11 @@ final class SeenIds {
    * @return how many ranges were forgotten
    */
   int forget(long oldestKept, int maxRanges) {
+    if (aloneTouched < oldestKept) {
+      aloneLo = Long.MAX_VALUE; // the one-by-one memory keeps them no longer either
+      aloneHi = Long.MIN_VALUE;
+      aloneTouched = Long.MIN_VALUE;
+    }
     int newest = 0;
     for (int i = 1; i < size; i++) {
       if (touched[i] > touched[newest]) {
@@ -167,18 +191,18 @@ final class SeenIds {
     return b.append(']').toString();
   }
 
-  /** 4 bytes of count, then 24 per range. */
+  /** 4 bytes of count, 24 per range, then 24 of the one-by-one span ({@link #noteAlone}). */
   static Serde<SeenIds> serde() {
     Serializer<SeenIds> ser =
         (topic, s) -> {
           if (s == null) {
             return null;
           }
-          ByteBuffer b = ByteBuffer.allocate(4 + 24 * s.size).putInt(s.size);
+          ByteBuffer b = ByteBuffer.allocate(4 + 24 * s.size + 24).putInt(s.size);
           for (int i = 0; i < s.size; i++) {
             b.putLong(s.lo[i]).putLong(s.hi[i]).putLong(s.touched[i]);
           }
-          return b.array();
+          return b.putLong(s.aloneLo).putLong(s.aloneHi).putLong(s.aloneTouched).array();
         };
     Deserializer<SeenIds> de =
         (topic, bytes) -> {
@@ -186,7 +210,12 @@ final class SeenIds {
             return null;
           }
           ByteBuffer b = ByteBuffer.wrap(bytes);
-          int n = b.getInt();
+          int n = bytes.length >= 4 ? b.getInt() : -1;
+          if (n < 0 || bytes.length != 4 + 24L * n + 24) {
+            throw new org.apache.kafka.common.errors.SerializationException(
+                "dedup id ranges in " + topic + " are not in this build's format (" + bytes.length
+                    + " bytes): reset the application's state (ops/runbooks/streams.md)");
+          }
           int capacity = Math.max(4, n);
           long[] lo = new long[capacity];
           long[] hi = new long[capacity];
@@ -196,7 +225,11 @@ final class SeenIds {
             hi[i] = b.getLong();
             touched[i] = b.getLong();
           }
-          return new SeenIds(lo, hi, touched, n);
+          SeenIds ids = new SeenIds(lo, hi, touched, n);
+          ids.aloneLo = b.getLong();
+          ids.aloneHi = b.getLong();
+          ids.aloneTouched = b.getLong();
+          return ids;
         };
     return Serdes.serdeFrom(ser, de);
   }

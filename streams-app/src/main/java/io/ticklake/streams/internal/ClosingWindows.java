@@ -3,6 +3,7 @@ package io.ticklake.streams.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -26,15 +27,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tumbling windows per key, each emitted once, when it closes: when the stream time (the newest
- * record timestamp this task has seen) passes its end plus the grace. The same rule as Kafka
+ * record timestamp this processor has seen in its task) passes its end plus the grace. The same rule as Kafka
  * Streams' windowed aggregation with {@code emitStrategy(onWindowClose())}, which this replaced on
  * the two busiest paths of the topology (1-second OFI, 1-minute candles): that one decodes a
  * window's aggregate from its store and encodes it back for every record. Here a key's open
  * windows (one, plus the grace's worth) are held as objects in front of their store ({@link
  * StoreMirror}); every record still writes them through, so what is committed is what is restored.
  *
- * <p>The stream time of the last close is kept in a store of its own, so after a restart a record
- * of a window that closed before it is late, not the start of that window a second time.
+ * <p>The stream time is kept in a store of its own (written when it closes windows of one more size),
+ * so after a restart a record of a window that closed before it is late, not the start of that
+ * window a second time.
  *
  * <p>A record for a window that has already closed is late: counted and logged (at most once a
  * minute, with the count), never added to a later window. Closed windows are forwarded as the
@@ -103,8 +105,13 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
       /** Keys with at least one open window. */
       private final Set<String> keys = new HashSet<>();
       private long streamTime = Long.MIN_VALUE;
-      /** The stream time of the last close, kept so a restart does not open a closed window again. */
+      /**
+       * The stream time, written whenever it closes windows of one more size (once a second for
+       * 1-second windows): after a restart, or a task revived from its stores, exactly the windows
+       * that had closed are closed, and a late record stays late.
+       */
       private KeyValueStore<String, Long> closedAt;
+      private long persistedBound = Long.MIN_VALUE;
       /** The earliest time at which one of the open windows closes. */
       private long nextClose = Long.MAX_VALUE;
       private long late;
@@ -119,6 +126,9 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
         this.closedAt = context.getStateStore(timeStoreName(openStore));
         Long restored = closedAt.get(STREAM_TIME_KEY);
         streamTime = restored == null ? Long.MIN_VALUE : restored;
+        persistedBound = restored == null ? Long.MIN_VALUE : closedBound(restored);
+        keys.clear();
+        nextClose = Long.MAX_VALUE;
         // The open windows of every key, as restored: a key that fell silent before a restart
         // still has its windows closed when the stream time moves on.
         try (KeyValueIterator<String, List<A>> it = store.all()) {
@@ -138,7 +148,14 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
           return;
         }
         long ts = record.timestamp();
-        streamTime = Math.max(streamTime, ts);
+        if (ts > streamTime) {
+          streamTime = ts;
+          long bound = closedBound(ts);
+          if (bound > persistedBound) {
+            persistedBound = bound;
+            closedAt.put(STREAM_TIME_KEY, ts);
+          }
+        }
         long start = windowStart(ts, sizeMs);
         if (start + sizeMs + graceMs <= streamTime) {
           late(record.key(), start);
@@ -169,20 +186,21 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
         open.put(key, windows);
       }
 
-      /** Emits every window that closed by {@code now}, oldest first per key. */
+      /**
+       * Emits every window that closed by {@code now}, in time order across keys (then by key), as
+       * Kafka's emit-on-close does: a rollup downstream with no grace would otherwise take one
+       * key's next window for the end of another key's.
+       */
       private void closeThrough(long now) {
         long next = Long.MAX_VALUE;
+        List<Closed<A>> done = new ArrayList<>();
         for (Iterator<String> it = keys.iterator(); it.hasNext(); ) {
           String key = it.next();
           List<A> windows = open.get(key);
           int n = 0;
           while (windows != null && n < windows.size() && closesAt(windows.get(n)) <= now) {
-            A done = windows.get(n++);
-            long start = startOf(done);
-            if (closed != null) {
-              closed.put(key, done, start);
-            }
-            context.forward(new Record<>(new Windowed<>(key, new Tumbling(start, start + sizeMs)), done, start));
+            A window = windows.get(n++);
+            done.add(new Closed<>(startOf(window), key, window));
           }
           if (n > 0) {
             List<A> rest = new ArrayList<>(windows.subList(n, windows.size()));
@@ -196,7 +214,18 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
           }
         }
         nextClose = next;
-        closedAt.put(STREAM_TIME_KEY, now);
+        done.sort(Comparator.comparingLong((Closed<A> c) -> c.start).thenComparing(c -> c.key));
+        for (Closed<A> c : done) {
+          if (closed != null) {
+            closed.put(c.key, c.window, c.start);
+          }
+          context.forward(new Record<>(new Windowed<>(c.key, new Tumbling(c.start, c.start + sizeMs)), c.window, c.start));
+        }
+      }
+
+      /** How many windows have closed by stream time {@code t}: changes once per window size. */
+      private long closedBound(long t) {
+        return Math.floorDiv(t - graceMs, sizeMs);
       }
 
       private long startOf(A aggregate) {
@@ -228,6 +257,8 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
   }
 
   private static final String STREAM_TIME_KEY = "stream-time";
+
+  private record Closed<A>(long start, String key, A window) {}
 
   @Override
   public Set<StoreBuilder<?>> stores() {

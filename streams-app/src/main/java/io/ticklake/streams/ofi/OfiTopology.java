@@ -25,6 +25,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -39,6 +40,13 @@ public final class OfiTopology {
   public static final String BOOK_STORE = "ofi-book-store";
   /** The open 1-second windows of each key (a list, oldest first), see {@link ClosingWindows}. */
   public static final String OFI_1S_OPEN_STORE = "ofi-1s-open-store";
+  /**
+   * Closed 1-second windows of the last hour: the query API adds the seconds after the last minute
+   * folded into the day from here, not from the minute windows, which get them a commit later
+   * (through a repartition topic).
+   */
+  public static final String OFI_1S_CLOSED_STORE = "ofi-1s-closed-store";
+  static final Duration OFI_1S_RETENTION = Duration.ofHours(1);
   public static final String OFI_1M_STORE = "ofi-1m-store";
   public static final String OFI_DAY_STORE = "ofi-day-store";
 
@@ -67,7 +75,15 @@ public final class OfiTopology {
         terms
             .process(
                 new ClosingWindows<>(
-                    OFI_1S_OPEN_STORE, Duration.ofSeconds(1), config.ofiGrace(), serdes.stateList(Ofi.class), OfiAggregator.seconds(), null),
+                    OFI_1S_OPEN_STORE,
+                    Duration.ofSeconds(1),
+                    config.ofiGrace(),
+                    serdes.stateList(Ofi.class),
+                    OfiAggregator.seconds(),
+                    Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(OFI_1S_CLOSED_STORE, OFI_1S_RETENTION, Duration.ofSeconds(1), false),
+                        keys,
+                        serdes.state(Ofi.class))),
                 Named.as("ofi-1s-windows"))
             .process(new WindowCloser<Ofi>((o, start, end) -> o), Named.as("ofi-1s-close"));
     seconds.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -105,20 +106,30 @@ public final class QueryService {
    */
   public Answer ofi(String venue, String symbol) {
     String key = Keys.of(venue, symbol);
-    Ofi day = kv(OfiTopology.OFI_DAY_STORE, Ofi.class).get(key);
-    Instant closedThrough = day == null ? Instant.EPOCH : day.getWindowEnd();
-    // Everything after the last minute folded into the day: the minutes still open (summed from
-    // their closed seconds) and the seconds still open.
-    List<Ofi> open = openWindows(OfiTopology.OFI_1M_STORE, key, closedThrough);
+    // Every second after the last minute folded into the day: the open ones, then the closed ones
+    // (a second closing between the two reads is in both: counted once), then the day again (a
+    // minute folded in meanwhile moves closedThrough past its seconds). Stores are read while the
+    // stream threads write them.
+    ReadOnlyKeyValueStore<String, Ofi> days = kv(OfiTopology.OFI_DAY_STORE, Ofi.class);
+    Ofi before = days.get(key);
     List<Ofi> openSeconds =
         streams.store(StoreQueryParameters.fromNameAndType(
                 OfiTopology.OFI_1S_OPEN_STORE, QueryableStoreTypes.<String, List<Ofi>>keyValueStore()))
             .get(key);
-    if (openSeconds != null) {
-      for (Ofi o : openSeconds) {
-        if (!o.getWindowStart().isBefore(closedThrough)) {
-          open.add(o);
-        }
+    Map<Instant, Ofi> seconds = new TreeMap<>();
+    for (Ofi o : openSeconds == null ? List.<Ofi>of() : openSeconds) {
+      seconds.put(o.getWindowStart(), o);
+    }
+    List<Ofi> closedSeconds = openWindows(OfiTopology.OFI_1S_CLOSED_STORE, key, before == null ? Instant.EPOCH : before.getWindowEnd());
+    for (Ofi o : closedSeconds) {
+      seconds.put(o.getWindowStart(), o);
+    }
+    Ofi day = days.get(key);
+    Instant closedThrough = day == null ? Instant.EPOCH : day.getWindowEnd();
+    List<Ofi> open = new ArrayList<>();
+    for (Ofi o : seconds.values()) {
+      if (!o.getWindowStart().isBefore(closedThrough)) {
+        open.add(o);
       }
     }
     Instant newest = day == null ? null : day.getEventTime();
@@ -159,9 +170,12 @@ public final class QueryService {
    */
   public Answer cvd(String venue, String symbol) {
     String key = Keys.of(venue, symbol);
+    // Open minutes first, then the day: a minute closing between the reads is in the day, and left
+    // out of the open ones by closedThrough.
+    List<Candle> openCandles = openMinutes(key);
     Cvd last = kv(CvdTopology.CVD_DAY_STORE, Cvd.class).get(key);
     Instant closedThrough = last == null ? Instant.EPOCH : last.getWindowEnd();
-    List<Cvd> open = openCvdMinutes(key, closedThrough);
+    List<Cvd> open = openCvdMinutes(openCandles, closedThrough);
     Instant newest = last == null ? null : last.getEventTime();
     for (Cvd c : open) {
       newest = newest == null || c.getEventTime().isAfter(newest) ? c.getEventTime() : newest;
@@ -190,9 +204,9 @@ public final class QueryService {
    * CVD of the minutes starting at or after {@code from}, oldest first, read off the 1-minute
    * candle aggregates (see {@code CvdTopology}).
    */
-  private List<Cvd> openCvdMinutes(String key, Instant from) {
+  private static List<Cvd> openCvdMinutes(List<Candle> openCandles, Instant from) {
     List<Cvd> out = new ArrayList<>();
-    for (Candle c : openMinutes(key)) {
+    for (Candle c : openCandles) {
       Instant start = minuteOf(c);
       if (!start.isBefore(from)) {
         out.add(withBounds(CvdCalculator.ofCandle(c), start, start.plus(MINUTE)));
@@ -249,27 +263,35 @@ public final class QueryService {
     List<Candle> out = new ArrayList<>();
     Instant asOf = null;
     String key = Keys.of(venue, symbol);
-    if (interval.equals("1m")) {
-      List<Candle> open = openMinutes(key);
-      for (int i = open.size() - 1; i >= 0 && out.size() < limit; i--) {
-        Candle c = open.get(i);
-        Instant start = minuteOf(c);
+    // Open 1-minute candles first, then the closed ones: a minute closing between the two reads is
+    // answered once, as closed.
+    List<Candle> open = interval.equals("1m") ? openMinutes(key) : List.of();
+    List<KeyValue<Windowed<String>, Candle>> stored = new ArrayList<>();
+    try (KeyValueIterator<Windowed<String>, Candle> it = store.backwardFetch(key, key, Instant.EPOCH, FAR_FUTURE)) {
+      while (it.hasNext() && stored.size() < limit) {
+        stored.add(it.next());
+      }
+    }
+    Instant newestStored = stored.isEmpty() ? null : stored.get(0).key.window().startTime();
+    for (int i = open.size() - 1; i >= 0 && out.size() < limit; i--) {
+      Candle c = open.get(i);
+      Instant start = minuteOf(c);
+      if (newestStored == null || start.isAfter(newestStored)) {
         asOf = asOf == null ? c.getCloseTime() : asOf; // in progress: time of the last trade
         out.add(answered(c, start, start.plus(size), false));
       }
     }
-    try (KeyValueIterator<Windowed<String>, Candle> it =
-        store.backwardFetch(key, key, Instant.EPOCH, FAR_FUTURE)) {
-      while (it.hasNext() && out.size() < limit) {
-        KeyValue<Windowed<String>, Candle> kv = it.next();
-        Candle c = kv.value;
-        Instant end = kv.key.window().endTime();
-        boolean closed = interval.equals("1m") || !end.isAfter(now);
-        if (asOf == null) {
-          asOf = closed ? end : c.getCloseTime(); // in progress: time of the last trade
-        }
-        out.add(answered(c, kv.key.window().startTime(), end, closed));
+    for (KeyValue<Windowed<String>, Candle> kv : stored) {
+      if (out.size() >= limit) {
+        break;
       }
+      Candle c = kv.value;
+      Instant end = kv.key.window().endTime();
+      boolean closed = interval.equals("1m") || !end.isAfter(now);
+      if (asOf == null) {
+        asOf = closed ? end : c.getCloseTime(); // in progress: time of the last trade
+      }
+      out.add(answered(c, kv.key.window().startTime(), end, closed));
     }
     return ok(QueryJson.candles(venue, symbol, interval, out, asOf, now));
   }

@@ -91,5 +91,15 @@ class DeduplicationTest {
     send(1_001, 2_000); // joins the first range: still a range, and new
     send(1_001, 2_001);
     assertThat(out.readValuesToList()).hasSize(501);
+
+    // The 65th id (1,384) was remembered on its own. A backfill brings the 64th range (1,378) up
+    // to 1,383; a repeat of 1,384 now joins that range, and must still be found.
+    long alone = 1_000 + 6L * SeenIds.SPARSE_RANGES;
+    for (long id = alone - 5; id < alone; id++) {
+      send(id, 3_000 + id);
+    }
+    send(alone, 5_000);
+    assertThat(out.readValuesToList()).extracting(t -> Long.parseLong(t.getTradeId()))
+        .containsExactly(alone - 5, alone - 4, alone - 3, alone - 2, alone - 1);
   }
 }

@@ -184,6 +184,17 @@ class ClosingWindowsTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple(m0.plusSeconds(60), 2L));
   }
 
+  @Test
+  void windowsClosedTogetherGoOutInTimeOrderAcrossKeys() {
+    term(A, 100, "1");
+    term(A, 1_100, "1");
+    term(B, 200, "1");
+    term(A, 10_000, "1"); // closes A@0, A@1 and B@0 at once
+    List<KeyValue<String, Ofi>> out = seconds.readKeyValuesToList();
+    assertThat(out).extracting(kv -> kv.key + "@" + kv.value.getWindowStart())
+        .containsExactly(A + "@" + T0, B + "@" + T0, A + "@" + T0.plusSeconds(1));
+  }
+
   /**
    * A restart, as Kafka Streams does it: a new processor on the stores as committed (in-memory
    * stores here stand for the ones restored from their changelogs).
