@@ -23,6 +23,16 @@ public final class Fixtures {
     p.remove(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION);
     return p;
   }
+  /** A driver at {@link #T0} on a topology of the test's own, with a state directory of its own. */
+  public static org.apache.kafka.streams.TopologyTestDriver driver(
+      org.apache.kafka.streams.Topology topology, String appId, java.nio.file.Path stateDir) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    return new org.apache.kafka.streams.TopologyTestDriver(topology, p, T0);
+  }
+
   public static final String VENUE = "binance-usdm";
   public static final String SYMBOL = "BTCUSDT";
   public static final String KEY = VENUE + ":" + SYMBOL;

@@ -11,12 +11,9 @@ import io.ticklake.streams.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -42,12 +39,7 @@ class DeduplicationTest {
             STORE, Duration.ofHours(1), t -> t.getSymbol() + ":" + t.getTradeId(), t -> Deduplication.canonicalLong(t.getTradeId()));
     StreamsBuilder b = new StreamsBuilder();
     b.stream("in", Consumed.with(Serdes.String(), trades)).processValues(dedup).to("out", Produced.with(Serdes.String(), trades));
-    Topology t = b.build();
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(t, p, T0);
+    driver = Fixtures.driver(b.build(), "dedup-test", stateDir);
     in = driver.createInputTopic("in", Serdes.String().serializer(), trades);
     out = driver.createOutputTopic("out", Serdes.String().deserializer(), trades);
   }

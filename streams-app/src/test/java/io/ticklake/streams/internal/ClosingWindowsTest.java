@@ -16,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -48,7 +46,6 @@ class ClosingWindowsTest {
   private final StateSerde<Candle> candles = new StateSerde<>(Candle.class);
   @TempDir Path stateDir;
   private TopologyTestDriver driver;
-  private Topology topology;
   private TestInputTopic<String, Ofi> terms;
   private TestOutputTopic<String, Ofi> seconds;
   private TestInputTopic<String, Trade> tradeIn;
@@ -80,17 +77,7 @@ class ClosingWindowsTest {
         "trades");
     t.addProcessor("candle-close", new WindowCloser<>(OhlcvAggregator::close), "minutes");
     t.addSink("candles-out", "candles", Serdes.String().serializer(), candles, "candle-close");
-    topology = t;
-    start();
-  }
-
-  /** A driver on the topology and the state directory: a second start finds the stores as left. */
-  private void start() {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "ofi-seconds-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(topology, p, T0);
+    driver = Fixtures.driver(t, "closing-windows-test", stateDir);
     terms = driver.createInputTopic("terms", Serdes.String().serializer(), ofis);
     seconds = driver.createOutputTopic("seconds", Serdes.String().deserializer(), ofis);
     tradeIn = driver.createInputTopic("trades", Serdes.String().serializer(), trades);
