@@ -76,12 +76,15 @@ public final class OfiAggregator implements Aggregator<String, Ofi, Ofi> {
     }
   }
 
-  /** 1-second windows of terms, for {@link ClosingWindows}. */
-  public static ClosingWindows.Aggregation<Ofi, Ofi> seconds() {
+  /**
+   * Windows labelled {@code window} ("1s" of terms, "1m" of closed seconds), for {@link
+   * ClosingWindows}; each aggregate carries its label and bounds from the start.
+   */
+  public static ClosingWindows.Aggregation<Ofi, Ofi> windows(String window) {
     return new ClosingWindows.Aggregation<>() {
       @Override
       public Ofi empty(Instant start, Instant end) {
-        return close(OfiAggregator.empty(), "1s", start, end);
+        return close(OfiAggregator.empty(), window, start, end);
       }
 
       @Override

@@ -11,20 +11,14 @@ import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.RunningTotal;
 import io.ticklake.streams.internal.Times;
 import io.ticklake.streams.internal.WindowCloser;
-import io.ticklake.streams.ohlcv.OhlcvTopology;
 import io.ticklake.streams.serde.SerdeFactory;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
@@ -47,6 +41,9 @@ public final class OfiTopology {
    */
   public static final String OFI_1S_CLOSED_STORE = "ofi-1s-closed-store";
   static final Duration OFI_1S_RETENTION = Duration.ofHours(1);
+  /** The open 1-minute windows of each key, summed from closed seconds. */
+  public static final String OFI_1M_OPEN_STORE = "ofi-1m-open-store";
+  /** Closed 1-minute windows of the last day. */
   public static final String OFI_1M_STORE = "ofi-1m-store";
   public static final String OFI_DAY_STORE = "ofi-day-store";
 
@@ -72,25 +69,15 @@ public final class OfiTopology {
           quotes.processValues(new QuoteOfiProcessor(LAST_QUOTE_STORE, serdes.state(Quote.class)), Named.as("ofi-quote-terms"));
     }
     KStream<String, Ofi> seconds =
-        terms
-            .process(
-                new ClosingWindows<>(
-                    OFI_1S_OPEN_STORE,
-                    Duration.ofSeconds(1),
-                    config.ofiGrace(),
-                    serdes.stateList(Ofi.class),
-                    OfiAggregator.seconds(),
-                    Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(OFI_1S_CLOSED_STORE, OFI_1S_RETENTION, Duration.ofSeconds(1), false),
-                        keys,
-                        serdes.state(Ofi.class))),
-                Named.as("ofi-1s-windows"))
-            .process(new WindowCloser<Ofi>((o, start, end) -> o), Named.as("ofi-1s-close"));
+        window(terms, "1s", Duration.ofSeconds(1), config.ofiGrace(), OFI_1S_OPEN_STORE, OFI_1S_CLOSED_STORE, OFI_1S_RETENTION, serdes);
     seconds.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1s-sink"));
     // Minutes are rolled up from the closed seconds, not summed term by term a second time: one
     // window update per quote instead of two, and a minute is by construction the sum of its
-    // seconds. Closed seconds arrive in time order, so the rollup needs no grace of its own.
-    KStream<String, Ofi> minutes = window(seconds, "1m", Duration.ofMinutes(1), OFI_1M_STORE, config.rollupGrace(), serdes);
+    // seconds. Closed seconds arrive in time order, so the rollup needs no grace of its own. The
+    // same processor as the seconds, in the same task: no repartition topic between them, and the
+    // query API finds the day, its minutes and its seconds on one instance.
+    KStream<String, Ofi> minutes =
+        window(seconds, "1m", Duration.ofMinutes(1), config.rollupGrace(), OFI_1M_OPEN_STORE, OFI_1M_STORE, Duration.ofDays(1), serdes);
     minutes.to(Topics.OFI, Produced.with(keys, ofis).withName("ofi-1m-sink"));
     minutes
         .processValues(new RunningTotal<>(OFI_DAY_STORE, serdes.state(Ofi.class), OfiAggregator::day), Named.as("ofi-day-running"))
@@ -120,24 +107,26 @@ public final class OfiTopology {
     return q.getUpdateId() != null ? null : q.getVenue() + ":" + q.getSymbol() + ":t" + Times.micros(q.getEventTime());
   }
 
+  /** Closed windows of {@code size} over {@code in} ({@link ClosingWindows}), each kept a while. */
   private static KStream<String, Ofi> window(
-      KStream<String, Ofi> terms, String label, Duration size, String storeName, Duration grace, SerdeFactory serdes) {
-    Serde<Ofi> ofis = serdes.value(Ofi.class);
-    String prefix = "ofi-" + label;
-    return terms
-        .groupByKey(Grouped.with(prefix + "-by-symbol", serdes.key(), ofis))
-        .windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
-        .emitStrategy(EmitStrategy.onWindowClose())
-        .aggregate(
-            OfiAggregator::empty,
-            new OfiAggregator(),
-            Named.as(prefix + "-aggregate"),
-            Materialized.<String, Ofi, WindowStore<Bytes, byte[]>>as(storeName)
-                .withKeySerde(serdes.key())
-                .withValueSerde(serdes.state(Ofi.class))
-                .withRetention(OhlcvTopology.closeOnlyRetention(size, grace))
-                .withCachingEnabled()) // see OhlcvTopology's class comment
-        .toStream(Named.as(prefix + "-to-stream"))
-        .process(new WindowCloser<Ofi>((o, start, end) -> OfiAggregator.close(o, label, start, end)), Named.as(prefix + "-close"));
+      KStream<String, Ofi> in,
+      String label,
+      Duration size,
+      Duration grace,
+      String openStore,
+      String closedStore,
+      Duration retention,
+      SerdeFactory serdes) {
+    return in.process(
+            new ClosingWindows<>(
+                openStore,
+                size,
+                grace,
+                serdes.stateList(Ofi.class),
+                OfiAggregator.windows(label),
+                Stores.windowStoreBuilder(
+                    Stores.persistentWindowStore(closedStore, retention, size, false), serdes.key(), serdes.state(Ofi.class))),
+            Named.as("ofi-" + label + "-windows"))
+        .process(new WindowCloser<Ofi>((o, start, end) -> o), Named.as("ofi-" + label + "-close"));
   }
 }

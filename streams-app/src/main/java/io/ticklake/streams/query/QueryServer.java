@@ -108,7 +108,12 @@ public final class QueryServer implements AutoCloseable {
           case "quotes" -> OfiTopology.LAST_QUOTE_STORE;
           case "ofi" -> OfiTopology.OFI_DAY_STORE;
           case "cvd" -> CvdTopology.CVD_DAY_STORE;
-          case "candles" -> OhlcvTopology.OHLCV_1M_STORE;
+          // The rollups are tasks of their own (they read the 1-minute topic back): route by
+          // the interval's store.
+          case "candles" -> {
+            String byInterval = QueryService.candleStore(query.getOrDefault("interval", "1m"));
+            yield byInterval != null ? byInterval : OhlcvTopology.OHLCV_1M_STORE; // answered 400 below
+          }
           default -> null;
         };
     if (store == null) {

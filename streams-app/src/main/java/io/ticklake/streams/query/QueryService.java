@@ -246,6 +246,11 @@ public final class QueryService {
     return store.fetch(key, end.minus(MINUTE).toEpochMilli());
   }
 
+  /** The store of an interval's candles ("1m", "5m", "1h"), or null. */
+  static String candleStore(String interval) {
+    return CANDLE_STORES.get(interval);
+  }
+
   /**
    * The newest {@code limit} candles, in-progress ones included (closed=false). 1-minute candles
    * are closed when their window has closed in stream time (they are then in the lake); a rollup

@@ -57,7 +57,7 @@ class ClosingWindowsTest {
     t.addSource("terms", Serdes.String().deserializer(), ofis, "terms");
     t.addProcessor(
         "seconds",
-        new ClosingWindows<>("open", Duration.ofSeconds(1), Duration.ofSeconds(2), ofis.listSerde(), OfiAggregator.seconds(), null),
+        new ClosingWindows<>("open", Duration.ofSeconds(1), Duration.ofSeconds(2), ofis.listSerde(), OfiAggregator.windows("1s"), null),
         "terms");
     t.addProcessor("close", new WindowCloser<Ofi>((o, start, end) -> o), "seconds");
     t.addSink("out", "seconds", Serdes.String().serializer(), ofis, "close");
@@ -189,7 +189,7 @@ class ClosingWindowsTest {
   @Test
   void aWindowClosedBeforeARestartIsNotOpenedAgain() {
     ClosingWindows<Ofi, Ofi> windows =
-        new ClosingWindows<>("open", Duration.ofSeconds(1), Duration.ofSeconds(2), ofis.listSerde(), OfiAggregator.seconds(), null);
+        new ClosingWindows<>("open", Duration.ofSeconds(1), Duration.ofSeconds(2), ofis.listSerde(), OfiAggregator.windows("1s"), null);
     KeyValueStore<String, List<Ofi>> open =
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("open"), Serdes.String(), ofis.listSerde()).withLoggingDisabled().build();
     KeyValueStore<String, Long> closedAt =
