@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.schema.serde.InMemorySchemaRegistryClient;
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Quote;
@@ -17,10 +16,7 @@ import io.ticklake.streams.query.QueryService;
 import io.ticklake.streams.serde.SerdeFactory;
 import io.ticklake.testkit.EmbeddedKafka;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,7 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class QueryRoutingIT {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "XRPUSDT", "ADAUSDT", "SOLUSDT");
 
   @TempDir Path stateDir;
@@ -101,10 +96,10 @@ class QueryRoutingIT {
           List<JsonNode> candles = new ArrayList<>();
           for (Instance x : instances) {
             String base = "http://localhost:" + x.port() + "/api/v1/";
-            cvd.add(awaitJson(http, base + "cvd/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
-            ofi.add(awaitJson(http, base + "ofi/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
-            quote.add(awaitJson(http, base + "quotes/binance-usdm/" + symbol, n -> n.get("updateId").asLong() == 4));
-            candles.add(awaitJson(http, base + "candles/binance-usdm/" + symbol + "?interval=1m&limit=5", n -> n.get("candles").size() == 2));
+            cvd.add(QueryAnswers.await200(http, base + "cvd/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
+            ofi.add(QueryAnswers.await200(http, base + "ofi/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
+            quote.add(QueryAnswers.await200(http, base + "quotes/binance-usdm/" + symbol, n -> n.get("updateId").asLong() == 4));
+            candles.add(QueryAnswers.await200(http, base + "candles/binance-usdm/" + symbol + "?interval=1m&limit=5", n -> n.get("candles").size() == 2));
           }
           for (int i = 0; i < 2; i++) {
             String as = symbol + " on instance " + i;
@@ -191,28 +186,5 @@ class QueryRoutingIT {
     JsonNode copy = n.deepCopy();
     ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove("ageMs");
     return copy;
-  }
-
-  private static JsonNode awaitJson(HttpClient http, String url, java.util.function.Predicate<JsonNode> done) {
-    JsonNode[] out = new JsonNode[1];
-    String[] last = new String[1];
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(300))
-          .ignoreExceptions()
-          .until(() -> {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            last[0] = r.statusCode() + " " + r.body();
-            if (r.statusCode() != 200) {
-              return false;
-            }
-            out[0] = MAPPER.readTree(r.body());
-            return done.test(out[0]);
-          });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError(url + " last answered " + last[0], e);
-    }
-    return out[0];
   }
 }

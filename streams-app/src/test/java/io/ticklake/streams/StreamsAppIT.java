@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Side;
@@ -16,10 +15,7 @@ import io.ticklake.streams.query.QueryService;
 import io.ticklake.streams.serde.SerdeFactory;
 import io.ticklake.testkit.EmbeddedKafka;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The app against a real broker (exactly-once), queried over HTTP. */
 @Tag("integration")
 class StreamsAppIT {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String KEY = Fixtures.KEY;
 
   @TempDir Path stateDir;
@@ -115,20 +110,20 @@ class StreamsAppIT {
         String base = "http://localhost:" + port + "/api/v1/";
         // Day to date includes the minute still open (trade 3, quotes 3 and 4); the last closed
         // minute is given on its own.
-        JsonNode cvd = awaitJson(http, base + "cvd/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
+        JsonNode cvd = QueryAnswers.await200(http, base + "cvd/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
         assertThat(cvd.get("cumulative").asText()).isEqualTo("2.5");
         assertThat(cvd.get("openTrades").asLong()).isEqualTo(1);
         assertThat(cvd.get("lastMinute").get("delta").asText()).isEqualTo("1.5");
         assertThat(cvd.get("closedThrough").asText()).isEqualTo(t0.plusSeconds(60).toString());
         assertThat(cvd.get("ageMs").asLong()).isPositive();
-        JsonNode ofi = awaitJson(http, base + "ofi/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
+        JsonNode ofi = QueryAnswers.await200(http, base + "ofi/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
         assertThat(ofi.get("ofi").asText()).isEqualTo("5");
         assertThat(ofi.get("updates").asLong()).isEqualTo(3);
         assertThat(ofi.get("lastMinute").get("ofi").asText()).isEqualTo("2");
         assertThat(ofi.get("windowStart").asText()).isEqualTo(t0.truncatedTo(ChronoUnit.DAYS).toString());
-        JsonNode quote = awaitJson(http, base + "quotes/binance-usdm/BTCUSDT");
+        JsonNode quote = QueryAnswers.await200(http, base + "quotes/binance-usdm/BTCUSDT", n -> true);
         assertThat(quote.get("askSize").asText()).isEqualTo("1");
-        JsonNode candles = awaitJson(http, base + "candles/binance-usdm/BTCUSDT?interval=1m&limit=5");
+        JsonNode candles = QueryAnswers.await200(http, base + "candles/binance-usdm/BTCUSDT?interval=1m&limit=5", n -> true);
         assertThat(candles.get("candles")).hasSize(2);
         JsonNode closed = candles.get("candles").get(1);
         assertThat(closed.get("openTime").asText()).isEqualTo(t0.toString());
@@ -139,43 +134,5 @@ class StreamsAppIT {
         streams.close(Duration.ofSeconds(20));
       }
     }
-  }
-
-  private static JsonNode awaitJson(HttpClient http, String url) {
-    return awaitJson(http, url, n -> true);
-  }
-
-  private static JsonNode awaitJson(HttpClient http, String url, java.util.function.Predicate<JsonNode> done) {
-    JsonNode[] out = new JsonNode[1];
-    String[] last = new String[1];
-    try {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
-              last[0] = r.statusCode() + " " + r.body();
-              if (r.statusCode() != 200) {
-                return false;
-              }
-              out[0] = MAPPER.readTree(r.body());
-              return done.test(out[0]);
-            });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      StringBuilder more = new StringBuilder();
-      for (String other : List.of("quotes", "ofi", "candles")) {
-        try {
-          String u = url.replaceFirst("/(cvd|ofi|quotes|candles)/", "/" + other + "/");
-          more.append("\n").append(other).append(": ")
-              .append(http.send(HttpRequest.newBuilder(URI.create(u)).GET().build(), HttpResponse.BodyHandlers.ofString()).body());
-        } catch (Exception x) {
-          more.append(x);
-        }
-      }
-      throw new AssertionError(url + " last answered " + last[0] + more, e);
-    }
-    return out[0];
   }
 }
