@@ -11,14 +11,10 @@ import io.ticklake.schema.v1.Side;
 import io.ticklake.schema.v1.Trade;
 import io.ticklake.streams.internal.Keys;
 import io.ticklake.streams.ofi.OfiTopology;
-import io.ticklake.streams.query.QueryServer;
-import io.ticklake.streams.query.QueryService;
 import io.ticklake.streams.serde.SerdeFactory;
 import io.ticklake.testkit.EmbeddedKafka;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,8 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +46,6 @@ class QueryRoutingIT {
 
   @TempDir Path stateDir;
 
-  private record Instance(KafkaStreams streams, QueryServer server, int port) {}
-
   @Test
   void eachKeyIsAnsweredTheSameByBothInstances() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -64,10 +56,10 @@ class QueryRoutingIT {
             .get();
       }
       SerdeFactory serdes = new SerdeFactory(new InMemorySchemaRegistryClient(), Map.of("schema.registry.url", "mock://routing"));
-      List<Instance> instances = new ArrayList<>();
+      List<AppInstance> instances = new ArrayList<>();
       try {
         for (int i = 0; i < 2; i++) {
-          instances.add(start(kafka, serdes, i));
+          instances.add(AppInstance.start(kafka, serdes, "ticklake-routing-it", stateDir.resolve("instance-" + i)));
         }
         await()
             .atMost(Duration.ofSeconds(90))
@@ -94,7 +86,7 @@ class QueryRoutingIT {
           List<JsonNode> ofi = new ArrayList<>();
           List<JsonNode> quote = new ArrayList<>();
           List<JsonNode> candles = new ArrayList<>();
-          for (Instance x : instances) {
+          for (AppInstance x : instances) {
             String base = "http://localhost:" + x.port() + "/api/v1/";
             cvd.add(QueryAnswers.await200(http, base + "cvd/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
             ofi.add(QueryAnswers.await200(http, base + "ofi/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
@@ -116,32 +108,11 @@ class QueryRoutingIT {
           assertThat(withoutAge(candles.get(0))).as(symbol).isEqualTo(withoutAge(candles.get(1)));
         }
       } finally {
-        for (Instance x : instances) {
-          x.server().close();
-          x.streams().close(Duration.ofSeconds(20));
+        for (AppInstance x : instances) {
+          x.close();
         }
       }
     }
-  }
-
-  private Instance start(EmbeddedKafka kafka, SerdeFactory serdes, int n) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "ticklake-routing-it");
-    settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("instance-" + n).toString());
-    settings.put(AppConfig.HTTP_PORT_CONFIG, Integer.toString(port));
-    settings.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
-    settings.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0");
-    AppConfig config = new AppConfig(settings);
-    KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, serdes), config.streamsProperties());
-    QueryServer server = new QueryServer(new QueryService(streams, new HostInfo("localhost", port), Clock.systemUTC()), port);
-    server.start();
-    streams.start();
-    return new Instance(streams, server, port);
   }
 
   /**

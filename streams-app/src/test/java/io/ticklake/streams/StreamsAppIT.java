@@ -10,18 +10,13 @@ import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Side;
 import io.ticklake.schema.v1.Trade;
-import io.ticklake.streams.query.QueryServer;
-import io.ticklake.streams.query.QueryService;
 import io.ticklake.streams.serde.SerdeFactory;
 import io.ticklake.testkit.EmbeddedKafka;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,8 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,27 +48,10 @@ class StreamsAppIT {
                 .toList();
         admin.createTopics(topics).all().get();
       }
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Map<String, Object> settings = new HashMap<>();
-      settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "ticklake-it");
-      settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-      settings.put(AppConfig.HTTP_PORT_CONFIG, Integer.toString(port));
-      settings.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
-      // Windows closed by the last record would otherwise wait for the next one when it came
-      // within emit.interval (1 s of wall clock) of the previous close check (an internal setting).
-      settings.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, "0");
-      AppConfig config = new AppConfig(settings);
       SerdeFactory serdes = new SerdeFactory(new InMemorySchemaRegistryClient(), Map.of("schema.registry.url", "mock://it"));
-
-      KafkaStreams streams = new KafkaStreams(TopologyFactory.build(config, serdes), config.streamsProperties());
-      QueryService service = new QueryService(streams, new HostInfo("localhost", port), Clock.systemUTC());
-      try (QueryServer server = new QueryServer(service, port)) {
-        server.start();
-        streams.start();
+      try (AppInstance app = AppInstance.start(kafka, serdes, "ticklake-it", stateDir)) {
+        KafkaStreams streams = app.streams();
+        int port = app.port();
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
 
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(3));
@@ -130,8 +106,6 @@ class StreamsAppIT {
         assertThat(closed.get("volume").asText()).isEqualTo("2.5");
         assertThat(closed.get("vwap").asText()).isEqualTo("100.1");
         assertThat(closed.get("closed").asBoolean()).isTrue();
-      } finally {
-        streams.close(Duration.ofSeconds(20));
       }
     }
   }
