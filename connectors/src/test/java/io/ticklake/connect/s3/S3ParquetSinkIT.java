@@ -105,7 +105,11 @@ class S3ParquetSinkIT {
   static void stopStack() throws Exception {
     if (worker != null) {
       worker.destroy();
-      worker.waitFor();
+      // Connect's shutdown hook was seen to hang in its REST server's stop (Jetty), which left
+      // this wait, and CI, hanging: a worker not gone after 30 s is killed.
+      if (!worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        worker.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
     }
     if (s3proxy != null) {
       s3proxy.stop();
