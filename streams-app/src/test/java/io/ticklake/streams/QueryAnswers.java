@@ -19,6 +19,20 @@ final class QueryAnswers {
   private QueryAnswers() {}
 
   /**
+   * The CVD answer once it covers all of the tests' trades: the first minute closed and the trade
+   * of the next one counted. Open minutes are answered as of the last commit, closed ones at once,
+   * so an answer may show the first before the second.
+   */
+  static boolean cvdComplete(JsonNode n) {
+    return n.get("closedThrough").isTextual() && n.get("openTrades").asLong() == 1;
+  }
+
+  /** The OFI answer once it covers all three updates of the tests' quotes (see {@link #cvdComplete}). */
+  static boolean ofiComplete(JsonNode n) {
+    return n.get("closedThrough").isTextual() && n.get("updates").asLong() == 3;
+  }
+
+  /**
    * The first 200 answer of {@code url} that satisfies {@code done}, polled for up to a minute; on
    * timeout the error holds the last answer and the key's other answers (quotes, OFI, candles).
    */

@@ -88,8 +88,8 @@ class QueryRoutingIT {
           List<JsonNode> candles = new ArrayList<>();
           for (AppInstance x : instances) {
             String base = "http://localhost:" + x.port() + "/api/v1/";
-            cvd.add(QueryAnswers.await200(http, base + "cvd/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
-            ofi.add(QueryAnswers.await200(http, base + "ofi/binance-usdm/" + symbol, n -> n.get("closedThrough").isTextual()));
+            cvd.add(QueryAnswers.await200(http, base + "cvd/binance-usdm/" + symbol, QueryAnswers::cvdComplete));
+            ofi.add(QueryAnswers.await200(http, base + "ofi/binance-usdm/" + symbol, QueryAnswers::ofiComplete));
             quote.add(QueryAnswers.await200(http, base + "quotes/binance-usdm/" + symbol, n -> n.get("updateId").asLong() == 4));
             candles.add(QueryAnswers.await200(http, base + "candles/binance-usdm/" + symbol + "?interval=1m&limit=5", n -> n.get("candles").size() == 2));
           }

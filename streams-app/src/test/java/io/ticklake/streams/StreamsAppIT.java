@@ -86,20 +86,20 @@ class StreamsAppIT {
         String base = "http://localhost:" + port + "/api/v1/";
         // Day to date includes the minute still open (trade 3, quotes 3 and 4); the last closed
         // minute is given on its own.
-        JsonNode cvd = QueryAnswers.await200(http, base + "cvd/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
+        JsonNode cvd = QueryAnswers.await200(http, base + "cvd/binance-usdm/BTCUSDT", QueryAnswers::cvdComplete);
         assertThat(cvd.get("cumulative").asText()).isEqualTo("2.5");
         assertThat(cvd.get("openTrades").asLong()).isEqualTo(1);
         assertThat(cvd.get("lastMinute").get("delta").asText()).isEqualTo("1.5");
         assertThat(cvd.get("closedThrough").asText()).isEqualTo(t0.plusSeconds(60).toString());
         assertThat(cvd.get("ageMs").asLong()).isPositive();
-        JsonNode ofi = QueryAnswers.await200(http, base + "ofi/binance-usdm/BTCUSDT", n -> n.get("closedThrough").isTextual());
+        JsonNode ofi = QueryAnswers.await200(http, base + "ofi/binance-usdm/BTCUSDT", QueryAnswers::ofiComplete);
         assertThat(ofi.get("ofi").asText()).isEqualTo("5");
         assertThat(ofi.get("updates").asLong()).isEqualTo(3);
         assertThat(ofi.get("lastMinute").get("ofi").asText()).isEqualTo("2");
         assertThat(ofi.get("windowStart").asText()).isEqualTo(t0.truncatedTo(ChronoUnit.DAYS).toString());
-        JsonNode quote = QueryAnswers.await200(http, base + "quotes/binance-usdm/BTCUSDT", n -> true);
+        JsonNode quote = QueryAnswers.await200(http, base + "quotes/binance-usdm/BTCUSDT", n -> n.get("updateId").asLong() == 4);
         assertThat(quote.get("askSize").asText()).isEqualTo("1");
-        JsonNode candles = QueryAnswers.await200(http, base + "candles/binance-usdm/BTCUSDT?interval=1m&limit=5", n -> true);
+        JsonNode candles = QueryAnswers.await200(http, base + "candles/binance-usdm/BTCUSDT?interval=1m&limit=5", n -> n.get("candles").size() == 2);
         assertThat(candles.get("candles")).hasSize(2);
         JsonNode closed = candles.get("candles").get(1);
         assertThat(closed.get("openTime").asText()).isEqualTo(t0.toString());

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>a numeric, sequential id (a venue's trade id) goes to the record key's {@link SeenIds}, a
- *       few ranges per key in a cached key-value store: one small write per record that the cache
- *       folds into one changelog record per key and commit. An id that would open a new range is
+ *       few ranges per key, held as objects and written to their key-value store once per key and
+ *       commit ({@link StoreMirror}). An id that would open a new range is
  *       first looked up in the window store below, and goes there instead once the key has
  *       {@link SeenIds#SPARSE_RANGES} ranges (its ids are not a sequence);
  *   <li>any other id is remembered on its own in a window store whose retention is the ttl.
@@ -98,9 +98,7 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
     }
     return Set.of(
         ids,
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(rangesStoreName(storeName)), Serdes.String(), SeenIds.serde())
-            .withCachingEnabled()); // written per record: the changelog gets the last per key per commit
+        StoreMirror.builder(rangesStoreName(storeName), SeenIds.serde())); // changed per record, written once per key and commit
   }
 
   private final class DedupProcessor implements FixedKeyProcessor<String, V, V> {
@@ -114,7 +112,7 @@ public final class Deduplication<V> implements FixedKeyProcessorSupplier<String,
     public void init(FixedKeyProcessorContext<String, V> context) {
       this.context = context;
       this.seen = context.getStateStore(storeName);
-      this.ranges = sequence == null ? null : new StoreMirror<>(context.getStateStore(rangesStoreName(storeName)));
+      this.ranges = sequence == null ? null : StoreMirror.of(context, rangesStoreName(storeName));
     }
 
     @Override

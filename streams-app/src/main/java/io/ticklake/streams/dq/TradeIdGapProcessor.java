@@ -16,7 +16,6 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Detects trade-id jumps per venue, symbol and channel. An aggregate trade (firstTradeId and
@@ -64,9 +63,7 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), LastTrade.serde())
-            .withCachingEnabled()); // written per trade: the changelog gets the last per key per commit
+    return Set.of(StoreMirror.builder(storeName, LastTrade.serde())); // written once per key and commit
   }
 
   /** First and last underlying id of a trade, or null when not sequential. */
@@ -85,7 +82,7 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
     @Override
     public void init(FixedKeyProcessorContext<String, GapEvent> context) {
       this.context = context;
-      this.last = new StoreMirror<>(context.getStateStore(storeName));
+      this.last = StoreMirror.of(context, storeName);
     }
 
     @Override

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * the two busiest paths of the topology (1-second OFI, 1-minute candles): that one decodes a
  * window's aggregate from its store and encodes it back for every record. Here a key's open
  * windows (one, plus the grace's worth) are held as objects in front of their store ({@link
- * StoreMirror}); every record still writes them through, so what is committed is what is restored.
+ * StoreMirror}) and written to it once per commit, as they stand then: what is committed is what is
+ * restored.
  *
  * <p>The stream time is kept in a store of its own (written when it closes windows of one more size),
  * so after a restart a record of a window that closed before it is late, not the start of that
@@ -121,7 +122,7 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
       public void init(ProcessorContext<Windowed<String>, A> context) {
         this.context = context;
         KeyValueStore<String, List<A>> store = context.getStateStore(openStore);
-        this.open = new StoreMirror<>(store);
+        this.open = StoreMirror.of(context, openStore);
         this.closed = historyStore == null ? null : context.getStateStore(historyStore);
         this.closedAt = context.getStateStore(timeStoreName(openStore));
         Long restored = closedAt.get(STREAM_TIME_KEY);
@@ -262,9 +263,8 @@ public final class ClosingWindows<V, A> implements ProcessorSupplier<String, V, 
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    StoreBuilder<KeyValueStore<String, List<A>>> openWindows =
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(openStore), Serdes.String(), openSerde)
-            .withCachingEnabled(); // written per record: the changelog gets the last per key per commit
+    // Changed per record, written once per key and commit.
+    StoreBuilder<KeyValueStore<String, List<A>>> openWindows = StoreMirror.builder(openStore, openSerde);
     StoreBuilder<KeyValueStore<String, Long>> time =
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(timeStoreName(openStore)), Serdes.String(), Serdes.Long())
             .withCachingEnabled(); // written per close

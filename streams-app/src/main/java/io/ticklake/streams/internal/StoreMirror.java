@@ -1,25 +1,72 @@
 package io.ticklake.streams.internal;
 
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
- * A key-value store's values held as objects in front of it, so a processor that reads a key's
- * state for every record does not decode it every time (Kafka Streams' cache keeps bytes). Reads
- * go to the store once per key; every write goes through to the store, which stays the state that
- * is logged and restored. Create it in the processor's {@code init}: when a task is revived its
- * stores may be restored from their changelogs, and what was mirrored before is then stale.
+ * A key-value store's values held as objects in front of it, for a processor that reads and
+ * changes a key's state with every record. Kafka Streams' record cache keeps bytes, so a store
+ * written per record encodes its value per record, and that was about a third of the topology's
+ * work. Here a changed value is only marked; the task writes the marked values to the store once
+ * per commit, when it flushes its caches, before it sends its changelog records and commits its
+ * output and input offsets. The changelog therefore holds, at every commit, the state as of that
+ * commit, exactly as if each record had written through.
+ *
+ * <p>The store must be built by {@link #builder}: its outer layer is a {@link FlushingStore} that
+ * runs the mirror's write before Kafka flushes the store's cache. That hook is Kafka Streams'
+ * {@code CachedStateStore.flushCache}, called for every store of a task in {@code prepareCommit}
+ * and nowhere else; it is an internal interface of Kafka Streams, the one its own caching stores
+ * use, so an upgrade of Kafka must keep {@code StoreMirrorTest} green.
+ *
+ * <p>Interactive queries read the store, not the objects: they see the state of the last commit
+ * (at most a commit interval old, 100 ms by default) and never an object the stream thread is
+ * changing. Create the mirror in the processor's {@code init}: a task revived after an error
+ * restores its stores from the changelog, and what was mirrored before is then stale.
  */
 public final class StoreMirror<V> {
   private final KeyValueStore<String, V> store;
   private final Map<String, V> values = new HashMap<>();
+  /** Keys put since the last flush, in the order first put. */
+  private final Set<String> dirty = new LinkedHashSet<>();
 
-  public StoreMirror(KeyValueStore<String, V> store) {
+  private StoreMirror(KeyValueStore<String, V> store) {
     this.store = store;
   }
 
-  /** The key's value, or null. */
+  /**
+   * The mirror of the processor's store {@code name}, which {@link #builder} built; its values are
+   * written to the store at each commit from now on.
+   *
+   * @throws IllegalStateException if the store was built otherwise (nothing would ever write it)
+   */
+  public static <V> StoreMirror<V> of(ProcessingContext context, String name) {
+    KeyValueStore<String, V> store = context.getStateStore(name);
+    StoreMirror<V> mirror = new StoreMirror<>(store);
+    FlushingStore.find(store, name).beforeFlush(mirror::flush);
+    return mirror;
+  }
+
+  /** A persistent, logged and cached key-value store of String keys that a mirror can front. */
+  public static <V> StoreBuilder<KeyValueStore<String, V>> builder(String name, Serde<V> valueSerde) {
+    return new FlushingStore.Builder<>(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde).withCachingEnabled());
+  }
+
+  /** The key's value, or null. A value put before is returned as put (the same object). */
   public V get(String key) {
     V v = values.get(key);
     if (v == null) {
@@ -31,9 +78,189 @@ public final class StoreMirror<V> {
     return v;
   }
 
-  /** Writes the value to the store and keeps it. */
+  /**
+   * Keeps the value and marks the key: the store gets the value as it stands at the next commit,
+   * so a value changed in place after this is written as changed.
+   */
   public void put(String key, V value) {
-    store.put(key, value);
     values.put(key, value);
+    dirty.add(key);
+  }
+
+  /** Writes every marked value to the store. */
+  void flush() {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    for (String key : dirty) {
+      store.put(key, values.get(key));
+    }
+    dirty.clear();
+  }
+
+  /**
+   * The outer layer of a mirrored store: a key-value store that passes everything to the store it
+   * wraps, and runs its mirror's write just before the wrapped cache is flushed. It implements no
+   * behaviour of its own for readers, so interactive queries and the changelog see the wrapped
+   * store.
+   */
+  static final class FlushingStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
+      implements KeyValueStore<String, V> {
+    private Runnable beforeFlush;
+
+    FlushingStore(KeyValueStore<String, V> wrapped) {
+      super(wrapped);
+    }
+
+    /** The flushing layer under the store a processor was given (Kafka wraps it once more). */
+    static <V> FlushingStore<V> find(StateStore store, String name) {
+      StateStore s = store;
+      while (true) {
+        if (s instanceof FlushingStore<?> f) {
+          @SuppressWarnings("unchecked")
+          FlushingStore<V> typed = (FlushingStore<V>) f;
+          return typed;
+        }
+        if (!(s instanceof WrappedStateStore<?, ?, ?> w)) {
+          throw new IllegalStateException(
+              "Store " + name + " was not built by StoreMirror.builder: a mirror of it would never be written");
+        }
+        s = w.wrapped();
+      }
+    }
+
+    /** Sets what runs before each flush of the cache (the newest mirror's write). */
+    void beforeFlush(Runnable action) {
+      this.beforeFlush = action;
+    }
+
+    @Override
+    public void flushCache() {
+      Runnable action = beforeFlush;
+      if (action != null) {
+        action.run();
+      }
+      super.flushCache();
+    }
+
+    @Override
+    public void clearCache() {
+      beforeFlush = null; // the task drops what it has not committed; its processors start over
+      super.clearCache();
+    }
+
+    @Override
+    public void close() {
+      beforeFlush = null;
+      super.close();
+    }
+
+    @Override
+    public void put(String key, V value) {
+      wrapped().put(key, value);
+    }
+
+    @Override
+    public V putIfAbsent(String key, V value) {
+      return wrapped().putIfAbsent(key, value);
+    }
+
+    @Override
+    public void putAll(List<KeyValue<String, V>> entries) {
+      wrapped().putAll(entries);
+    }
+
+    @Override
+    public V delete(String key) {
+      return wrapped().delete(key);
+    }
+
+    @Override
+    public V get(String key) {
+      return wrapped().get(key);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> range(String from, String to) {
+      return wrapped().range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> reverseRange(String from, String to) {
+      return wrapped().reverseRange(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> all() {
+      return wrapped().all();
+    }
+
+    @Override
+    public KeyValueIterator<String, V> reverseAll() {
+      return wrapped().reverseAll();
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS prefixKeySerializer) {
+      return wrapped().prefixScan(prefix, prefixKeySerializer);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+      return wrapped().approximateNumEntries();
+    }
+
+    /** Builds the store as the given builder does, with this layer outside. */
+    static final class Builder<V> implements StoreBuilder<KeyValueStore<String, V>> {
+      private final StoreBuilder<KeyValueStore<String, V>> inner;
+
+      Builder(StoreBuilder<KeyValueStore<String, V>> inner) {
+        this.inner = inner;
+      }
+
+      @Override
+      public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
+        inner.withCachingEnabled();
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<KeyValueStore<String, V>> withCachingDisabled() {
+        inner.withCachingDisabled();
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
+        inner.withLoggingEnabled(config);
+        return this;
+      }
+
+      @Override
+      public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
+        inner.withLoggingDisabled();
+        return this;
+      }
+
+      @Override
+      public KeyValueStore<String, V> build() {
+        return new FlushingStore<>(inner.build());
+      }
+
+      @Override
+      public Map<String, String> logConfig() {
+        return inner.logConfig();
+      }
+
+      @Override
+      public boolean loggingEnabled() {
+        return inner.loggingEnabled();
+      }
+
+      @Override
+      public String name() {
+        return inner.name();
+      }
+    }
   }
 }

@@ -7,13 +7,11 @@ import io.ticklake.streams.ofi.OfiCalculator.TopOfBook;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Level-1 OFI terms from consecutive quotes of a key. The last quote is kept in a store (also the
@@ -38,7 +36,7 @@ public final class QuoteOfiProcessor implements FixedKeyProcessorSupplier<String
       @Override
       public void init(FixedKeyProcessorContext<String, Ofi> context) {
         this.context = context;
-        this.last = new StoreMirror<>(context.getStateStore(storeName));
+        this.last = StoreMirror.of(context, storeName);
       }
 
       @Override
@@ -72,8 +70,6 @@ public final class QuoteOfiProcessor implements FixedKeyProcessorSupplier<String
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    return Set.of(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), quoteSerde)
-            .withCachingEnabled()); // written per quote: the changelog gets the last per key per commit
+    return Set.of(StoreMirror.builder(storeName, quoteSerde)); // the last quote per key, written once per commit
   }
 }

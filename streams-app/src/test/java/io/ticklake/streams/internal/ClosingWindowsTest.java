@@ -190,8 +190,9 @@ class ClosingWindowsTest {
   void aWindowClosedBeforeARestartIsNotOpenedAgain() {
     ClosingWindows<Ofi, Ofi> windows =
         new ClosingWindows<>("open", Duration.ofSeconds(1), Duration.ofSeconds(2), ofis.listSerde(), OfiAggregator.windows("1s"), null);
-    KeyValueStore<String, List<Ofi>> open =
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("open"), Serdes.String(), ofis.listSerde()).withLoggingDisabled().build();
+    StoreMirror.FlushingStore<List<Ofi>> open =
+        new StoreMirror.FlushingStore<>(
+            Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("open"), Serdes.String(), ofis.listSerde()).withLoggingDisabled().build());
     KeyValueStore<String, Long> closedAt =
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ClosingWindows.timeStoreName("open")), Serdes.String(), Serdes.Long())
             .withLoggingDisabled()
@@ -203,6 +204,7 @@ class ClosingWindowsTest {
     first.process(termRecord(A, 100, "1"));
     first.process(termRecord(A, 3_100, "2")); // closes second 0
     assertThat(before.forwarded()).extracting(f -> f.record().key().window().start()).containsExactly(T0.toEpochMilli());
+    open.flushCache(); // the commit before the restart: the open windows reach their store
 
     MockProcessorContext<Windowed<String>, Ofi> after = context(open, closedAt);
     Processor<String, Ofi, Windowed<String>, Ofi> second = windows.get();
