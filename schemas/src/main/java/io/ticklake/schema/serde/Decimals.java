@@ -16,6 +16,9 @@ public final class Decimals {
   /** The precision of every decimal in the v1 model. */
   public static final int PRECISION = 38;
 
+  /** 2^126 is below 10^38: an unscaled value of at most this many bits always fits the precision. */
+  private static final int MAX_SAFE_BITS = 126;
+
   private Decimals() {}
 
   /**
@@ -144,7 +147,8 @@ public final class Decimals {
       throw new ArithmeticException(
           "'" + value.toPlainString() + "' has more than " + SCALE + " fractional digits");
     }
-    if (scaled.precision() > PRECISION) {
+    // Below 2^126 < 10^38 a value has at most 38 digits: the usual case, without counting digits.
+    if (scaled.unscaledValue().bitLength() > MAX_SAFE_BITS && scaled.precision() > PRECISION) {
       throw new IllegalArgumentException(
           "'" + value.toPlainString() + "' exceeds decimal(" + PRECISION + "," + SCALE + ")");
     }

@@ -48,6 +48,10 @@ class DecimalsTest {
     assertThatThrownBy(() -> Decimals.of("100000000000000000000"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("decimal(38,18)");
+    assertThat(Decimals.of(new java.math.BigDecimal("-99999999999999999999.999999999999999999")).precision()).isEqualTo(38);
+    assertThatThrownBy(() -> Decimals.of(new java.math.BigDecimal("-100000000000000000000")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("decimal(38,18)");
   }
 
   @Test

@@ -1,10 +1,9 @@
 package io.ticklake.streams.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -39,9 +38,23 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  */
 public final class StoreMirror<V> {
   private final KeyValueStore<String, V> store;
-  private final Map<String, V> values = new HashMap<>();
-  /** Keys put since the last flush, in the order first put. */
-  private final Set<String> dirty = new LinkedHashSet<>();
+  private final Map<String, Entry<V>> entries = new HashMap<>();
+  /** Entries put since the last flush, in the order first put. */
+  private final List<Entry<V>> dirty = new ArrayList<>();
+  /** The entry of the last get or put: a processor reads a key's state and then puts it back. */
+  private Entry<V> last;
+
+  /** A key's value, and whether the store has yet to get it. */
+  private static final class Entry<V> {
+    final String key;
+    V value;
+    boolean dirty;
+
+    Entry(String key, V value) {
+      this.key = key;
+      this.value = value;
+    }
+  }
 
   private StoreMirror(KeyValueStore<String, V> store) {
     this.store = store;
@@ -68,14 +81,17 @@ public final class StoreMirror<V> {
 
   /** The key's value, or null. A value put before is returned as put (the same object). */
   public V get(String key) {
-    V v = values.get(key);
-    if (v == null) {
-      v = store.get(key);
-      if (v != null) {
-        values.put(key, v);
+    Entry<V> e = entry(key);
+    if (e == null) {
+      V v = store.get(key);
+      if (v == null) {
+        return null;
       }
+      e = new Entry<>(key, v);
+      entries.put(key, e);
+      last = e;
     }
-    return v;
+    return e.value;
   }
 
   /**
@@ -83,8 +99,30 @@ public final class StoreMirror<V> {
    * so a value changed in place after this is written as changed.
    */
   public void put(String key, V value) {
-    values.put(key, value);
-    dirty.add(key);
+    Entry<V> e = entry(key);
+    if (e == null) {
+      e = new Entry<>(key, value);
+      entries.put(key, e);
+      last = e;
+    } else {
+      e.value = value;
+    }
+    if (!e.dirty) {
+      e.dirty = true;
+      dirty.add(e);
+    }
+  }
+
+  private Entry<V> entry(String key) {
+    Entry<V> e = last;
+    if (e != null && (e.key == key || e.key.equals(key))) {
+      return e;
+    }
+    e = entries.get(key);
+    if (e != null) {
+      last = e;
+    }
+    return e;
   }
 
   /** Writes every marked value to the store. */
@@ -92,8 +130,9 @@ public final class StoreMirror<V> {
     if (dirty.isEmpty()) {
       return;
     }
-    for (String key : dirty) {
-      store.put(key, values.get(key));
+    for (Entry<V> e : dirty) {
+      store.put(e.key, e.value);
+      e.dirty = false;
     }
     dirty.clear();
   }

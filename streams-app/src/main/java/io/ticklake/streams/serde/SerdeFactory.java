@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Serdes for the topology: topics on the Confluent wire format ({@link AvroWireSerde}) over one
@@ -21,6 +22,7 @@ public final class SerdeFactory {
   private final Map<String, Object> config;
   private final Map<Class<?>, Serde<?>> values = new ConcurrentHashMap<>();
   private final Map<Class<?>, Serde<?>> states = new ConcurrentHashMap<>();
+  private final Serde<String> keys = Serdes.serdeFrom(new StringSerializer(), new RecurringStringDeserializer());
 
   /** Serdes over the given client (tests pass an in-memory one); {@code config} tunes the serde. */
   public SerdeFactory(SchemaRegistryClient client, Map<String, ?> config) {
@@ -61,8 +63,8 @@ public final class SerdeFactory {
     return ((StateSerde<T>) state(type)).listSerde();
   }
 
-  /** The key serde: {@code venue:symbol}. */
+  /** The key serde: {@code venue:symbol}, UTF-8; a key read again is the same String ({@link RecurringStringDeserializer}). */
   public Serde<String> key() {
-    return Serdes.String();
+    return keys;
   }
 }
