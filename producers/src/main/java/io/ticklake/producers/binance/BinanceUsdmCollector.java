@@ -56,6 +56,13 @@ import org.slf4j.LoggerFactory;
  * producer.send}, which does not wait for the broker.
  */
 public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
+  /**
+   * The producers' settings unless overridden: batches of up to 20 ms, lz4. The Streams benchmark's
+   * latency run sends with the same, so it times the path a frame takes.
+   */
+  public static final Map<String, Object> PRODUCER_DEFAULTS =
+      Map.of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+
   private static final Logger log = LoggerFactory.getLogger(BinanceUsdmCollector.class);
 
   public static final String VENUE = BinanceMessageParser.VENUE;
@@ -185,8 +192,7 @@ public final class BinanceUsdmCollector implements WsListener, AutoCloseable {
     common.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     common.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     common.put(ProducerConfig.ACKS_CONFIG, "all");
-    common.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
-    common.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    PRODUCER_DEFAULTS.forEach(common::putIfAbsent);
     Map<String, Object> rawConfig = new HashMap<>(common);
     rawConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "ticklake-" + VENUE + "-raw");
     Map<String, Object> normConfig = new HashMap<>(common);
