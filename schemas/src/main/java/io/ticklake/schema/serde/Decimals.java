@@ -16,8 +16,10 @@ public final class Decimals {
   /** The precision of every decimal in the v1 model. */
   public static final int PRECISION = 38;
 
-  /** 2^126 is below 10^38: an unscaled value of at most this many bits always fits the precision. */
-  private static final int MAX_SAFE_BITS = 126;
+  /** 10^20 at scale 18: the smallest magnitude with more than 38 digits. */
+  private static final BigDecimal TOO_LARGE = BigDecimal.TEN.pow(PRECISION - SCALE).setScale(SCALE);
+
+  private static final BigDecimal TOO_SMALL = TOO_LARGE.negate();
 
   private Decimals() {}
 
@@ -147,8 +149,9 @@ public final class Decimals {
       throw new ArithmeticException(
           "'" + value.toPlainString() + "' has more than " + SCALE + " fractional digits");
     }
-    // Below 2^126 < 10^38 a value has at most 38 digits: the usual case, without counting digits.
-    if (scaled.unscaledValue().bitLength() > MAX_SAFE_BITS && scaled.precision() > PRECISION) {
+    // More than 38 digits at scale 18 is a magnitude of at least 10^20: two comparisons at equal
+    // scale, where counting the digits of a BigInteger-backed value took a tenth of a candle update.
+    if (scaled.compareTo(TOO_LARGE) >= 0 || scaled.compareTo(TOO_SMALL) <= 0) {
       throw new IllegalArgumentException(
           "'" + value.toPlainString() + "' exceeds decimal(" + PRECISION + "," + SCALE + ")");
     }

@@ -25,11 +25,19 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * output and input offsets. The changelog therefore holds, at every commit, the state as of that
  * commit, exactly as if each record had written through.
  *
- * <p>The store must be built by {@link #builder}: its outer layer is a {@link FlushingStore} that
- * runs the mirror's write before Kafka flushes the store's cache. That hook is Kafka Streams'
- * {@code CachedStateStore.flushCache}, called for every store of a task in {@code prepareCommit}
- * and nowhere else; it is an internal interface of Kafka Streams, the one its own caching stores
- * use, so an upgrade of Kafka must keep {@code StoreMirrorTest} green.
+ * <p>The store must be built by {@link #builder}: its outermost layer of our own is a {@link
+ * FlushingStore} that runs the mirror's write before the store's cache is flushed. That hook is
+ * Kafka Streams' {@code CachedStateStore.flushCache}, which a task calls on every store when it
+ * prepares a commit, before its changelog records are flushed and its offsets committed (and,
+ * only in Kafka's experimental processing-threads mode, when a task is taken off a thread). It is
+ * an internal interface of Kafka Streams, the one its own caching stores use, so an upgrade of
+ * Kafka must keep {@code StoreMirrorTest} green.
+ *
+ * <p>One processor per store: a store keeps the write of the mirror created last, so a second
+ * processor's mirror of the same store would take the first one's place.
+ *
+ * <p>A value written at the flush carries the timestamp of the task's current record, the last one
+ * processed (Kafka's cache takes it at the write), not that of the record that last changed it.
  *
  * <p>Interactive queries read the store, not the objects: they see the state of the last commit
  * (at most a commit interval old, 100 ms by default) and never an object the stream thread is
@@ -138,8 +146,9 @@ public final class StoreMirror<V> {
   }
 
   /**
-   * The outer layer of a mirrored store: a key-value store that passes everything to the store it
-   * wraps, and runs its mirror's write just before the wrapped cache is flushed. It implements no
+   * Our layer of a mirrored store, around Kafka's (metered, caching, logging, RocksDB): a key-value
+   * store that passes everything to the store it wraps, and runs its mirror's write just before
+   * the wrapped cache is flushed. It implements no
    * behaviour of its own for readers, so interactive queries and the changelog see the wrapped
    * store.
    */
