@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.ticklake.producers.binance.BinanceUsdmCollector;
+import io.ticklake.producers.core.Collector;
+import io.ticklake.producers.core.CollectorConfig;
+import io.ticklake.producers.core.CollectorMetrics;
+import io.ticklake.producers.core.SymbolsFileWatcher;
+import io.ticklake.producers.core.Venues;
 import io.ticklake.schema.ops.ComponentEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the Binance USD-M collector. Arguments: an optional properties file, then {@code key=value}
- * overrides; keys are those of {@link CollectorConfig} ({@code bootstrap.servers}, {@code
- * schema.registry.url}, {@code symbols}, {@code ws.url}, {@code rest.url}, {@code channels}, ...).
- * Point {@code ws.url}/{@code rest.url} at a {@link io.ticklake.producers.sim.VenueSimulator} to
- * run on recorded data; nothing else changes.
+ * Runs one venue's collector. Arguments: {@code --venue ID} (or the {@code venue} key), an optional
+ * properties file, then {@code key=value} overrides; keys are those of {@link CollectorConfig}
+ * ({@code bootstrap.servers}, {@code schema.registry.url}, {@code symbols}, {@code ws.url}, {@code
+ * rest.url}, {@code channels}, ..., also as {@code venue.<id>.<key>}). Point {@code ws.url}/{@code
+ * rest.url} at a {@link io.ticklake.producers.sim.VenueSimulator} to run on recorded data; nothing
+ * else changes.
  */
 public final class CollectorMain {
   private static final Logger log = LoggerFactory.getLogger(CollectorMain.class);
@@ -31,11 +36,11 @@ public final class CollectorMain {
     Collecting collecting = start(properties(args));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping collector (SIGTERM): closing the connection, then flushing the producers");
-      // close() stops the WebSocket first, so no frame arrives after the flush; the producers'
+      log.info("stopping collector (SIGTERM): closing the connections, then flushing the producers");
+      // close() stops the WebSockets first, so no frame arrives after the flush; the producers'
       // close waits for every record in flight to be acknowledged (up to 10 s each).
       collecting.close();
-      CollectorMetrics m = collecting.running().metrics();
+      CollectorMetrics m = collecting.collector().metrics();
       log.info("collector stopped: received {}, written {}, raw written {}, raw errors {}; {}",
           m.received(), m.written(), m.rawProduced().get(), m.rawErrors().get(), m);
       stopped.countDown();
@@ -47,14 +52,14 @@ public final class CollectorMain {
    * A running collector, the watcher of its symbols file ({@code null} without one) and its
    * /metrics and /status endpoint ({@code null} when turned off).
    */
-  public record Collecting(BinanceUsdmCollector.Running running, SymbolsFileWatcher watcher, ComponentEndpoint endpoint)
+  public record Collecting(Collector collector, SymbolsFileWatcher watcher, ComponentEndpoint endpoint)
       implements AutoCloseable {
     @Override
     public void close() {
       if (watcher != null) {
         watcher.close();
       }
-      running.close();
+      collector.close();
       if (endpoint != null) {
         endpoint.close();
       }
@@ -67,41 +72,47 @@ public final class CollectorMain {
    * crash) and later changes to it are applied live.
    */
   public static Collecting start(Properties props) throws IOException {
-    CollectorConfig config = new CollectorConfig(props);
+    CollectorConfig config = CollectorConfig.of(props);
     Path symbolsFile = config.symbolsFile();
     if (symbolsFile != null && Files.exists(symbolsFile)) {
-      Properties withFile = new Properties();
-      withFile.putAll(props);
-      withFile.setProperty(CollectorConfig.SYMBOLS_CONFIG, String.join(",", SymbolsFileWatcher.read(symbolsFile)));
-      config = new CollectorConfig(withFile);
+      config = config.with(CollectorConfig.SYMBOLS_CONFIG, String.join(",", SymbolsFileWatcher.read(symbolsFile)));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    BinanceUsdmCollector.Running running = BinanceUsdmCollector.run(config, registry);
+    Collector collector = Collector.start(config, registry);
     ComponentEndpoint endpoint =
         config.opsHttpPort() < 0
             ? null
             : ComponentEndpoint.start(config.opsHttpAddress(), config.opsHttpPort(), config.opsHttpUrlFile(),
-                registry::scrape, () -> statusJson(running.metrics()));
+                registry::scrape, () -> json(collector));
     SymbolsFileWatcher watcher =
         symbolsFile == null
             ? null
-            : new SymbolsFileWatcher(symbolsFile, config.symbols(), running::applySymbols).start(config.symbolsPoll());
-    return new Collecting(running, watcher, endpoint);
+            : new SymbolsFileWatcher(symbolsFile, config.symbols(), collector::applySymbols).start(config.symbolsPoll());
+    return new Collecting(collector, watcher, endpoint);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static String statusJson(CollectorMetrics metrics) {
+  static String json(Collector collector) {
     try {
-      return JSON.writeValueAsString(metrics.status());
+      return JSON.writeValueAsString(collector.status());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  /** {@code --venue ID}, a properties file and {@code key=value} arguments, later ones winning. */
   static Properties properties(String[] args) throws IOException {
     Properties props = new Properties();
-    for (String arg : args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--venue")) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("--venue needs an id: one of " + String.join(", ", Venues.ids()));
+        }
+        props.setProperty(CollectorConfig.VENUE_CONFIG, args[++i]);
+        continue;
+      }
       int eq = arg.indexOf('=');
       if (eq > 0) {
         props.setProperty(arg.substring(0, eq).trim(), arg.substring(eq + 1).trim());

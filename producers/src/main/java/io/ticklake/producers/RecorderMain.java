@@ -1,8 +1,14 @@
 package io.ticklake.producers;
 
-import io.ticklake.producers.binance.BinanceMessageParser;
-import io.ticklake.producers.binance.BinanceRestSnapshotClient;
-import io.ticklake.producers.binance.BinanceUsdmSubscriptions;
+import io.ticklake.producers.book.BookRules;
+import io.ticklake.producers.core.CollectorConfig;
+import io.ticklake.producers.core.Connections;
+import io.ticklake.producers.core.FrameParser;
+import io.ticklake.producers.core.ParseException;
+import io.ticklake.producers.core.ParsedFrame;
+import io.ticklake.producers.core.Venue;
+import io.ticklake.producers.core.Venues;
+import io.ticklake.producers.rest.BudgetedRestClient;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.producers.ws.ReconnectingWsClient;
 import io.ticklake.producers.ws.WsListener;
@@ -14,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,12 +39,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records a venue's frames to a capture file ({@code <epoch seconds>: <frame>} per line, the format
- * {@link CaptureFile} and the simulator read), over the same {@link ReconnectingWsClient} the
- * collector uses, plus one REST depth snapshot per symbol, fetched once its first frame arrived (so
- * the capture starts with diffs the snapshot does not cover yet, as the collector sees it live) and
- * written as {@code <symbol>-<capture name>.snapshots.jsonl} beside the capture: the file the
- * simulator's {@code --snapshots} reads. Arguments: {@code --out FILE} (required), {@code --symbols
- * BTCUSDT,ETHUSDT}, {@code --channels trade,depth@0ms,bookTicker}, {@code --ws-url URL}, {@code
+ * {@link CaptureFile} and the simulator read), over the same connections the collector opens, plus,
+ * for venues whose book snapshots come over REST, one snapshot per symbol fetched once its first
+ * frame arrived (so the capture starts with diffs the snapshot does not cover yet, as the collector
+ * sees it live), written as {@code <symbol>-<capture name>.snapshots.jsonl} beside the capture,
+ * where the simulator finds it. Arguments: {@code --venue ID} (required), {@code --out FILE}
+ * (required), {@code --symbols A,B}, {@code --channels a,b}, {@code --ws-url URL}, {@code
  * --rest-url URL}, {@code --seconds N} (0 = until stopped).
  */
 public final class RecorderMain {
@@ -43,11 +52,11 @@ public final class RecorderMain {
 
   /** What to record, and where. */
   public record Options(
-      Path out, List<String> symbols, List<String> channels, String wsUrl, String restUrl, Duration duration) {
+      Venue venue, Path out, List<String> symbols, List<String> channels, String wsUrl, String restUrl, Duration duration) {
 
     public Options {
-      symbols = symbols.stream().map(String::trim).map(s -> s.toUpperCase(Locale.ROOT)).toList();
-      channels = channels.stream().map(String::trim).toList();
+      symbols = symbols.stream().map(String::trim).filter(s -> !s.isEmpty()).map(venue::nativeSymbol).toList();
+      channels = channels.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The snapshots file of {@code symbol}: {@code <symbol>-<capture name without extension>.snapshots.jsonl}. */
@@ -58,6 +67,17 @@ public final class RecorderMain {
       Path dir = out.toAbsolutePath().getParent();
       return dir.resolve(symbol.toLowerCase(Locale.ROOT) + "-" + stem + ".snapshots.jsonl");
     }
+
+    CollectorConfig collectorConfig() {
+      Map<String, Object> p = new HashMap<>();
+      p.put(CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, "");
+      p.put(CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, "");
+      p.put(CollectorConfig.SYMBOLS_CONFIG, String.join(",", symbols));
+      p.put(CollectorConfig.CHANNELS_CONFIG, String.join(",", channels));
+      p.put(CollectorConfig.WS_URL_CONFIG, wsUrl);
+      p.put(CollectorConfig.REST_URL_CONFIG, restUrl);
+      return new CollectorConfig(venue, p);
+    }
   }
 
   /** What was recorded. */
@@ -66,29 +86,38 @@ public final class RecorderMain {
   private RecorderMain() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = null;
-    List<String> symbols = BinanceUsdmSubscriptions.DEFAULT_SYMBOLS;
-    List<String> channels = BinanceUsdmSubscriptions.DEFAULT_CHANNELS;
-    String wsUrl = CollectorConfig.WS_URL_DEFAULT;
-    String restUrl = CollectorConfig.REST_URL_DEFAULT;
-    long seconds = 0;
-    for (int i = 0; i < args.length; i++) {
-      String value = i + 1 < args.length ? args[i + 1] : null;
-      switch (args[i]) {
-        case "--out" -> out = Path.of(value);
-        case "--symbols" -> symbols = Arrays.asList(value.split(","));
-        case "--channels" -> channels = Arrays.asList(value.split(","));
-        case "--ws-url" -> wsUrl = value;
-        case "--rest-url" -> restUrl = value;
-        case "--seconds" -> seconds = Long.parseLong(value);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+    record(options(args));
+  }
+
+  /** The options of a command line; venue defaults for what it does not say. */
+  public static Options options(String[] args) {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(args[i] + " needs a value");
       }
-      i++;
+      a.put(args[i], args[i + 1]);
     }
-    if (out == null) {
+    for (String k : a.keySet()) {
+      if (!List.of("--venue", "--out", "--symbols", "--channels", "--ws-url", "--rest-url", "--seconds").contains(k)) {
+        throw new IllegalArgumentException("unknown argument " + k);
+      }
+    }
+    if (!a.containsKey("--venue")) {
+      throw new IllegalArgumentException("--venue ID is required: one of " + String.join(", ", Venues.ids()));
+    }
+    if (!a.containsKey("--out")) {
       throw new IllegalArgumentException("--out FILE is required");
     }
-    record(new Options(out, symbols, channels, wsUrl, restUrl, Duration.ofSeconds(seconds)));
+    Venue venue = Venues.get(a.get("--venue"));
+    return new Options(
+        venue,
+        Path.of(a.get("--out")),
+        a.containsKey("--symbols") ? Arrays.asList(a.get("--symbols").split(",")) : venue.defaults().symbols(),
+        a.containsKey("--channels") ? Arrays.asList(a.get("--channels").split(",")) : venue.defaults().channels(),
+        a.getOrDefault("--ws-url", venue.defaults().wsUrl()),
+        a.getOrDefault("--rest-url", venue.defaults().restUrl()),
+        Duration.ofSeconds(Long.parseLong(a.getOrDefault("--seconds", "0"))));
   }
 
   /**
@@ -107,21 +136,41 @@ public final class RecorderMain {
       }
     }, "recorder-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    URI uri = BinanceUsdmSubscriptions.combinedStreamUri(o.wsUrl(), o.symbols(), o.channels());
+    CollectorConfig config = o.collectorConfig();
+    Venue venue = o.venue();
+    Connections connections = venue.connections(config);
+    Clock clock = Clock.systemUTC();
     Recorder recorder = null;
-    try (BinanceRestSnapshotClient rest =
-            new BinanceRestSnapshotClient(URI.create(o.restUrl()), new BinanceMessageParser());
-        Recorder r = new Recorder(o, rest);
-        ReconnectingWsClient client = new ReconnectingWsClient(ReconnectingWsClient.Config.of(uri), r)) {
+    List<ReconnectingWsClient> clients = new ArrayList<>();
+    try (BudgetedRestClient rest = new BudgetedRestClient(venue.id(), URI.create(o.restUrl()), venue.restLimits(config), clock);
+        Recorder r = new Recorder(o, venue.parser(config),
+            connections.bookChannel() == null ? null : venue.books(config, rest, clock).orElse(null))) {
       recorder = r;
-      client.start();
-      log.info("recording {} {} to {}", o.symbols(), o.channels(), o.out());
+      int cap = Math.min(config.wsMaxSymbolsPerConnection(), connections.maxSymbolsPerConnection());
+      List<String> symbols = o.symbols();
+      for (int i = 0; i < symbols.size(); i += cap) {
+        List<String> group = symbols.subList(i, Math.min(symbols.size(), i + cap));
+        ReconnectingWsClient client =
+            new ReconnectingWsClient(
+                ReconnectingWsClient.Config.of(connections.uri(group))
+                    .withMaxFrameBytes(config.wsMaxFrameBytes())
+                    .withMessagesPerSecond(config.wsMessagesPerSecond())
+                    .withKeepalive(connections.keepaliveInterval(), connections.keepaliveFrame())
+                    .withSubscribeFrames(connections.openFrames(group)),
+                r);
+        clients.add(client);
+        client.start();
+      }
+      log.info("recording {} {} {} to {} over {} connection(s)", venue.id(), o.symbols(), connections.channels(), o.out(), clients.size());
       if (o.duration().isZero()) {
         stop.await();
       } else {
         stop.await(o.duration().toMillis(), TimeUnit.MILLISECONDS);
       }
+      clients.forEach(ReconnectingWsClient::close);
+      r.awaitSnapshots(Duration.ofSeconds(10));
     } finally {
+      clients.forEach(ReconnectingWsClient::close);
       closed.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -133,18 +182,21 @@ public final class RecorderMain {
     return new Result(recorder.frames.get(), Map.copyOf(recorder.written));
   }
 
-  /** Appends each frame as one capture line; asks for each symbol's snapshot on its first frame. */
+  /** Appends each frame as one capture line; asks for each symbol's REST snapshot on its first frame. */
   static final class Recorder implements WsListener, AutoCloseable {
     private final Options options;
-    private final BinanceRestSnapshotClient rest;
+    private final FrameParser parser;
+    private final BookRules books;
     private final BufferedWriter writer;
     private final Set<String> requested = ConcurrentHashMap.newKeySet();
+    private final AtomicLong pendingSnapshots = new AtomicLong();
     final Map<String, Path> written = new ConcurrentHashMap<>();
     final AtomicLong frames = new AtomicLong();
 
-    Recorder(Options options, BinanceRestSnapshotClient rest) throws IOException {
+    Recorder(Options options, FrameParser parser, BookRules books) throws IOException {
       this.options = options;
-      this.rest = rest;
+      this.parser = parser;
+      this.books = books != null && books.snapshots() == BookRules.Snapshots.REST ? books : null;
       Path dir = options.out().toAbsolutePath().getParent();
       if (dir != null) {
         Files.createDirectories(dir);
@@ -169,9 +221,33 @@ public final class RecorderMain {
           throw new UncheckedIOException(e);
         }
       }
-      String symbol = symbolOf(text);
+      if (books == null) {
+        return;
+      }
+      String symbol;
+      try {
+        ParsedFrame f = parser.parse(text, receiveTime);
+        symbol = f.symbol();
+      } catch (ParseException e) {
+        return; // recorded as it is; nothing to learn from it
+      }
       if (symbol != null && options.symbols().contains(symbol) && requested.add(symbol)) {
-        rest.fetchAnswer(symbol).thenAccept(a -> writeSnapshot(symbol, a.body()));
+        pendingSnapshots.incrementAndGet();
+        books.fetcher().fetchBody(symbol).whenComplete((body, error) -> {
+          if (error == null) {
+            writeSnapshot(symbol, body);
+          } else {
+            log.warn("no snapshot of {} recorded: {}", symbol, error.toString());
+          }
+          pendingSnapshots.decrementAndGet();
+        });
+      }
+    }
+
+    void awaitSnapshots(Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (pendingSnapshots.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
       }
     }
 
@@ -185,17 +261,6 @@ public final class RecorderMain {
       } catch (IOException e) {
         log.error("cannot write the snapshot of {} to {}", symbol, file, e);
       }
-    }
-
-    /** {@code BTCUSDT} of {@code {"stream":"btcusdt@depth@0ms",...}}; null when there is no stream. */
-    static String symbolOf(String frame) {
-      int i = frame.indexOf("\"stream\":\"");
-      if (i < 0) {
-        return null;
-      }
-      int start = i + 10;
-      int at = frame.indexOf('@', start);
-      return at < 0 ? null : frame.substring(start, at).toUpperCase(Locale.ROOT);
     }
 
     @Override

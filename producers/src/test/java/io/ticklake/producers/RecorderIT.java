@@ -29,7 +29,7 @@ class RecorderIT {
     try (VenueSimulator sim = new VenueSimulator(capture, new BinanceUsdmSimProfile(Map.of("BTCUSDT", snapshot)), 0)) {
       sim.start(0);
       Path out = dir.resolve("rec.capture");
-      RecorderMain.Options options = new RecorderMain.Options(out, List.of("btcusdt"),
+      RecorderMain.Options options = new RecorderMain.Options(new io.ticklake.producers.binance.BinanceUsdmVenue(), out, List.of("btcusdt"),
           List.of("trade", "depth@0ms", "bookTicker"), sim.wsUrl(), sim.restUrl(), Duration.ofSeconds(6));
       RecorderMain.Result result = RecorderMain.record(options);
 

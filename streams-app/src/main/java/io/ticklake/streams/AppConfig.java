@@ -199,6 +199,40 @@ public class AppConfig extends AbstractConfig {
     return getInt(FEATURES_VOL_MEDIAN_MINUTES_CONFIG);
   }
 
+  /** Per-venue keys ({@code venue.<id>.<trait>}), as the stack writes them from each venue's traits. */
+  public static final String VENUE_PREFIX = "venue.";
+
+  public static final String STALE_AFTER_MS_TRAIT = "stale.after.ms";
+  public static final String CONTINUOUS_TRADING_TRAIT = "continuous.trading";
+  public static final String CONTIGUOUS_TRADE_IDS_TRAIT = "contiguous.trade.ids";
+
+  /**
+   * What gap detection must know of a venue: how long its streams may be silent, whether it trades
+   * around the clock (a missing minute is a gap), whether its trade ids leave no holes (a jump is a
+   * gap). From {@code venue.<id>.stale.after.ms}, {@code venue.<id>.continuous.trading} and {@code
+   * venue.<id>.contiguous.trade.ids}; a venue named nowhere gets {@code stale.after.ms}, continuous
+   * trading and contiguous ids.
+   */
+  public record VenueTraits(Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds) implements java.io.Serializable {}
+
+  /** The traits of a venue. */
+  public VenueTraits traits(String venue) {
+    Map<String, Object> own = originalsWithPrefix(VENUE_PREFIX + venue + ".");
+    Object stale = own.get(STALE_AFTER_MS_TRAIT);
+    Object continuous = own.get(CONTINUOUS_TRADING_TRAIT);
+    Object contiguous = own.get(CONTIGUOUS_TRADE_IDS_TRAIT);
+    return new VenueTraits(
+        stale == null ? staleAfter() : Duration.ofMillis(Long.parseLong(stale.toString().trim())),
+        continuous == null || Boolean.parseBoolean(continuous.toString().trim()),
+        contiguous == null || Boolean.parseBoolean(contiguous.toString().trim()));
+  }
+
+  /** {@link #traits} of every venue, looked up once per venue. */
+  public java.util.function.Function<String, VenueTraits> venueTraits() {
+    Map<String, VenueTraits> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    return venue -> cache.computeIfAbsent(venue, this::traits);
+  }
+
   public int httpPort() {
     return getInt(HTTP_PORT_CONFIG);
   }

@@ -93,7 +93,7 @@ public final class Fixtures {
         .setVolume(d(vol))
         .setQuoteVolume(null)
         .setVwap(null)
-        .setTradeCount(1)
+        .setTradeCount(1L)
         .setTakerBuyVolume(d("0"))
         .setTakerSellVolume(null)
         .setClosed(true)

@@ -1,6 +1,6 @@
 package io.ticklake.bench.producer;
 
-import io.ticklake.producers.ParseException;
+import io.ticklake.producers.core.ParseException;
 import io.ticklake.producers.binance.BinanceMessageParser;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.schema.serde.AvroWireSerializer;

@@ -1,10 +1,13 @@
 package io.ticklake.bench.producer;
 
-import io.ticklake.producers.CollectorConfig;
-import io.ticklake.producers.CollectorMetrics;
+import io.ticklake.producers.binance.BinanceUsdmVenue;
+import io.ticklake.producers.book.BookRules;
+import io.ticklake.producers.core.CollectorConfig;
+import io.ticklake.producers.core.CollectorMetrics;
+import io.ticklake.producers.core.VenueRuntime;
+import io.ticklake.producers.rest.BudgetedRestClient;
 import io.ticklake.producers.binance.BinanceMessageParser;
 import io.ticklake.producers.binance.BinanceUsdmCaptureLoop;
-import io.ticklake.producers.binance.BinanceUsdmCollector;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.schema.serde.AvroWireSerializer;
 import io.ticklake.schema.topic.TopicSpec;
@@ -174,11 +177,13 @@ public final class IngestHarness {
   static void child(String bootstrap, String registryUrl, int frames, int warmup) throws Exception {
     List<CaptureFile.Entry> entries = frames(Math.max(frames, warmup));
     String snapshot = resource(ProducerFrames.SNAPSHOTS).strip();
-    CollectorConfig config = new CollectorConfig(Map.of(
+    CollectorConfig config = new CollectorConfig(new BinanceUsdmVenue(), Map.of(
         CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl,
         CollectorConfig.SYMBOLS_CONFIG, "BTCUSDT",
         CollectorConfig.CHANNELS_CONFIG, "trade,depth@0ms,bookTicker",
+        // The same frames are fed twice (warm-up, then timed): each feed must write all of them.
+        CollectorConfig.RESTART_TAIL_RECORDS_CONFIG, "0",
         "producer.compression.type", "none"));
     double meanValueBytes = meanValueBytes(entries.subList(0, frames), registryUrl);
     feed(config, snapshot, entries.subList(0, warmup));
@@ -201,14 +206,31 @@ public final class IngestHarness {
   private static CollectorMetrics feed(CollectorConfig config, String snapshot, List<CaptureFile.Entry> entries) {
     BinanceMessageParser parser = new BinanceMessageParser();
     // The REST answer arrives on another thread, after the request, as it does from the venue.
-    BinanceUsdmCollector.SnapshotSource snapshots = symbol -> CompletableFuture.supplyAsync(() -> {
-      try {
-        return parser.parseDepthSnapshot(symbol, snapshot, Instant.now());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+    BookRules.SnapshotFetcher recorded = new BookRules.SnapshotFetcher() {
+      @Override
+      public CompletableFuture<BookDelta> fetch(String symbol) {
+        return CompletableFuture.supplyAsync(() -> {
+          try {
+            return parser.parseDepthSnapshot(symbol, snapshot, Instant.now());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
       }
-    });
-    BinanceUsdmCollector collector = BinanceUsdmCollector.create(config, snapshots, Clock.systemUTC());
+
+      @Override
+      public CompletableFuture<String> fetchBody(String symbol) {
+        return CompletableFuture.completedFuture(snapshot);
+      }
+    };
+    // The venue's own book rules, the snapshot answered from the recording instead of over HTTP.
+    BookRules books;
+    try (BudgetedRestClient unused = new BudgetedRestClient("bench", java.net.URI.create("http://127.0.0.1:9"),
+        config.venue().restLimits(config), Clock.systemUTC())) {
+      BookRules venueRules = config.venue().books(config, unused, Clock.systemUTC()).orElseThrow();
+      books = venueRules.withFetcher(recorded);
+    }
+    VenueRuntime collector = VenueRuntime.create(config, books, Clock.systemUTC());
     for (CaptureFile.Entry e : entries) {
       collector.onFrame(e.frame(), Instant.now());
     }

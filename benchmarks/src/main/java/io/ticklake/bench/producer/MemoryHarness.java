@@ -1,6 +1,6 @@
 package io.ticklake.bench.producer;
 
-import io.ticklake.producers.CollectorConfig;
+import io.ticklake.producers.core.CollectorConfig;
 import io.ticklake.producers.CollectorMain;
 import io.ticklake.producers.binance.BinanceMessageParser;
 import io.ticklake.producers.binance.BinanceUsdmCaptureLoop;
@@ -100,6 +100,7 @@ public final class MemoryHarness {
       IngestHarness.createTopics(broker);
       sim.start(0);
       List<String> args = List.of(
+          CollectorConfig.VENUE_CONFIG + "=binance-usdm",
           CollectorConfig.BOOTSTRAP_SERVERS_CONFIG + "=" + broker.bootstrapServers(),
           CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG + "=" + broker.registryUrl(),
           CollectorConfig.SYMBOLS_CONFIG + "=" + String.join(",", symbols),

@@ -1,6 +1,6 @@
 package io.ticklake.bench.streams;
 
-import io.ticklake.producers.binance.BinanceUsdmCollector;
+import io.ticklake.producers.core.VenueRuntime;
 import io.ticklake.registry.RegistryConfig;
 import io.ticklake.registry.RegistryServer;
 import io.ticklake.schema.serde.Decimals;
@@ -600,8 +600,8 @@ public final class StreamsBench {
       }
       Properties pp = new Properties();
       pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      // As the collector sends (BinanceUsdmCollector): its linger and compression, idempotent, acks=all.
-      pp.putAll(BinanceUsdmCollector.PRODUCER_DEFAULTS);
+      // As the collector sends (VenueRuntime): its linger and compression, idempotent, acks=all.
+      pp.putAll(VenueRuntime.PRODUCER_DEFAULTS);
       pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       pp.put(ProducerConfig.ACKS_CONFIG, "all");
       long epochOffsetNanos = System.currentTimeMillis() * 1_000_000L - System.nanoTime();

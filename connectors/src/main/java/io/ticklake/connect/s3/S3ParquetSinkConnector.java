@@ -25,6 +25,16 @@ public class S3ParquetSinkConnector extends SinkConnector {
   @Override
   public void start(Map<String, String> props) {
     new S3ParquetSinkConfig(props);
+    // Every topic must land in a kind the model declares: its rows need a primary key.
+    for (String topic : props.getOrDefault(TOPICS_CONFIG, "").split(",")) {
+      if (!topic.isBlank()) {
+        try {
+          io.ticklake.schema.topic.LakeKinds.ofTopic(topic.trim());
+        } catch (IllegalArgumentException e) {
+          throw new org.apache.kafka.connect.errors.ConnectException(e.getMessage());
+        }
+      }
+    }
     this.props = Map.copyOf(props);
     log.info("Starting S3 Parquet sink to bucket {}", props.get(S3ParquetSinkConfig.S3_BUCKET_NAME_CONFIG));
   }

@@ -23,7 +23,7 @@ final class CompactCommand implements Callable<Integer> {
   @Option(names = "--kind", paramLabel = "KIND", description = "Only this kind, e.g. trades, book, ohlcv-1m.")
   String kind;
 
-  @Option(names = "--venue", paramLabel = "VENUE", description = "Only this venue, e.g. binance-usdm.")
+  @Option(names = "--venue", paramLabel = "VENUE", description = "Only this venue (a venue id).")
   String venue;
 
   @Option(names = "--symbol", paramLabel = "SYMBOL", description = "Only this symbol, e.g. BTCUSDT.")
@@ -44,7 +44,7 @@ final class CompactCommand implements Callable<Integer> {
     if (!all && kind == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "give --all or --kind (with --venue/--symbol/--date to narrow it)");
     }
-    StackConfig config = options.load();
+    StackConfig config = options.load(true);
     List<String> args = new ArrayList<>();
     if (all) {
       args.add("--all");

@@ -6,6 +6,8 @@ import io.minio.errors.ErrorResponseException;
 import io.ticklake.ops.stack.Probes;
 import io.ticklake.ops.stack.Provisioner;
 import io.ticklake.ops.stack.StackConfig;
+import io.ticklake.ops.stack.StackVenues;
+import io.ticklake.producers.core.CollectorConfig;
 import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
 import java.io.PrintWriter;
@@ -18,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -45,11 +49,6 @@ final class DoctorCommand implements Callable<Integer> {
   /** The connector class the lake needs on Connect's plugin path. */
   static final String SINK_CLASS = "io.ticklake.connect.s3.S3ParquetSinkConnector";
 
-  /** Binance USD-M futures endpoints (the collector's defaults). */
-  static final String BINANCE_REST = "https://fapi.binance.com";
-
-  static final String BINANCE_WS = "wss://fstream.binance.com/stream";
-
   @CommandLine.Mixin TicklakeCli.ConfigOptions options = new TicklakeCli.ConfigOptions();
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +60,7 @@ final class DoctorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StackConfig config = options.load();
+    StackConfig config = options.load(true);
     List<Finding> findings = check(config);
     PrintWriter out = spec.commandLine().getOut();
     int failed = 0;
@@ -88,7 +87,9 @@ final class DoctorCommand implements Callable<Integer> {
     connect(c, f);
     f.add(s3(c));
     if (c.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
-      venue(c, f);
+      for (StackVenues.VenueRun v : StackVenues.plan(c)) {
+        venue(c, v, f);
+      }
     }
     return f;
   }
@@ -142,7 +143,7 @@ final class DoctorCommand implements Callable<Integer> {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     try (Admin admin = Admin.create(p)) {
       Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-      for (TopicSpec t : Topics.all(c.venues())) {
+      for (TopicSpec t : Topics.all(io.ticklake.producers.core.Venues.ids())) {
         if (!existing.contains(t.name())) {
           missing.add(t.name());
         }
@@ -154,7 +155,7 @@ final class DoctorCommand implements Callable<Integer> {
     f.add(new Finding("OK", "kafka", c.bootstrapServers() + " answers", ""));
     f.add(
         missing.isEmpty()
-            ? new Finding("OK", "kafka topics", "all " + Topics.all(c.venues()).size() + " documented topics exist", "")
+            ? new Finding("OK", "kafka topics", "all " + Topics.all(io.ticklake.producers.core.Venues.ids()).size() + " documented topics exist", "")
             : new Finding("FAIL", "kafka topics", "missing: " + String.join(", ", missing), "./ticklake up creates them (./ticklake topics shows them)"));
     return true;
   }
@@ -254,32 +255,42 @@ final class DoctorCommand implements Callable<Integer> {
     }
   }
 
-  private static void venue(StackConfig c, List<Finding> f) {
-    String rest = BINANCE_REST;
-    String ws = BINANCE_WS;
-    if (c.flag(StackConfig.SIMULATE_CONFIG)) {
-      String host = c.bindAddress() + ":" + c.port(StackConfig.SIMULATOR_PORT_CONFIG);
-      rest = "http://" + host;
-      ws = "ws://" + host + "/stream";
+  /**
+   * One venue's endpoints, the ones its collector uses: the real venue, or its simulator when the
+   * stack runs simulated (REST probe path, WebSocket handshake on the URL of its first symbol); and,
+   * when the stack is up, whether its collector is connected.
+   */
+  private static void venue(StackConfig c, StackVenues.VenueRun v, List<Finding> f) {
+    Map<String, Object> settings = new LinkedHashMap<>(v.collectorSettings());
+    settings.put(CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+    settings.put(CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, c.registryUrl());
+    if (v.simulated()) {
+      String host = c.bindAddress() + ":" + v.simulatorPort();
+      settings.put(CollectorConfig.REST_URL_CONFIG, "http://" + host);
+      settings.put(CollectorConfig.WS_URL_CONFIG, "ws://" + host + v.venue().simulation().wsPath());
     }
-    String what = "binance-usdm" + (c.flag(StackConfig.SIMULATE_CONFIG) ? " (simulator)" : "");
-    HttpResponse<String> ping = get(rest + "/fapi/v1/ping");
+    CollectorConfig cc = new CollectorConfig(v.venue(), settings);
+    String rest = cc.restUrl();
+    String ws = cc.wsUrl();
+    String what = v.id() + (v.simulated() ? " (simulator)" : "");
     String fix =
-        c.flag(StackConfig.SIMULATE_CONFIG)
-            ? "the simulator runs with ./ticklake up --simulate; see data/logs/simulator.log"
-            : "check outbound HTTPS/WSS to fapi.binance.com and fstream.binance.com (proxy, firewall, DNS);"
-                + " Binance refuses some regions (HTTP 451); offline, run ./ticklake up --simulate";
+        v.simulated()
+            ? "its simulator runs with ./ticklake up --simulate; see " + c.dataDir().resolve("logs").resolve(v.simulator() + ".log")
+            : "check outbound HTTPS/WSS to " + URI.create(rest).getHost() + " and " + URI.create(ws).getHost()
+                + " (proxy, firewall, DNS; some venues refuse some regions, HTTP 451); offline, run ./ticklake up --simulate";
+    String probe = rest + v.venue().restProbePath();
+    HttpResponse<String> ping = get(probe);
     if (ping == null) {
-      f.add(new Finding("FAIL", what + " rest", "no answer from " + rest + "/fapi/v1/ping", fix));
+      f.add(new Finding("FAIL", what + " rest", "no answer from " + probe, fix));
     } else if (ping.statusCode() == 418 || ping.statusCode() == 429) {
-      f.add(new Finding("FAIL", what + " rest", "HTTP " + ping.statusCode() + ": rate limited or banned (Retry-After " + ping.headers().firstValue("Retry-After").orElse("?") + ")", "wait out the ban; the collector keeps under 80 % of rest.weight.budget"));
+      f.add(new Finding("FAIL", what + " rest", "HTTP " + ping.statusCode() + ": rate limited or banned (Retry-After "
+          + ping.headers().firstValue("Retry-After").orElse("?") + ")", "wait out the ban; the collector keeps inside rest.budget"));
     } else if (ping.statusCode() != 200) {
-      f.add(new Finding("FAIL", what + " rest", "HTTP " + ping.statusCode() + " from " + rest + "/fapi/v1/ping", fix));
+      f.add(new Finding("FAIL", what + " rest", "HTTP " + ping.statusCode() + " from " + probe, fix));
     } else {
-      f.add(new Finding("OK", what + " rest", rest + " answers ping", ""));
+      f.add(new Finding("OK", what + " rest", probe + " answers", ""));
     }
-    String symbol = c.symbols().get(0).toLowerCase(java.util.Locale.ROOT);
-    URI uri = URI.create(ws + "?streams=" + symbol + "@bookTicker");
+    URI uri = v.venue().connections(cc).uri(List.of(v.symbols().get(0)));
     try {
       WebSocket socket =
           HTTP.newWebSocketBuilder()
@@ -293,10 +304,36 @@ final class DoctorCommand implements Callable<Integer> {
               })
               .get(8, TimeUnit.SECONDS);
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "doctor").get(3, TimeUnit.SECONDS);
-      f.add(new Finding("OK", what + " websocket", ws + " accepts a stream subscription", ""));
+      f.add(new Finding("OK", what + " websocket", ws + " accepts a connection", ""));
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       f.add(new Finding("FAIL", what + " websocket", "handshake with " + ws + " failed (" + cause.getClass().getSimpleName() + ")", fix));
+    }
+    collector(c, v, f);
+  }
+
+  /** When the stack is up: whether the venue's collector answers and is connected. */
+  private static void collector(StackConfig c, StackVenues.VenueRun v, List<Finding> f) {
+    Path urlFile = c.dataDir().resolve("run").resolve(v.collector() + ".http");
+    if (!Files.exists(urlFile) || TicklakeCli.runningSupervisor(c).isEmpty()) {
+      return; // the stack is not up: nothing to judge
+    }
+    String log = c.dataDir().resolve("logs").resolve(v.collector() + ".log").toString();
+    try {
+      HttpResponse<String> status = get(Files.readString(urlFile).trim() + "/status");
+      if (status == null || status.statusCode() != 200) {
+        f.add(new Finding("FAIL", v.id() + " collector", "its /status does not answer", "see " + log));
+        return;
+      }
+      com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.body());
+      if (!s.path("connected").asBoolean()) {
+        f.add(new Finding("FAIL", v.id() + " collector", "not connected (last failure: " + s.path("lastFailure").asText("none") + ")",
+            "see " + log + " and the status page"));
+      } else {
+        f.add(new Finding("OK", v.id() + " collector", "connected, " + s.path("received").asLong() + " frames received", ""));
+      }
+    } catch (Exception e) {
+      f.add(new Finding("FAIL", v.id() + " collector", "its /status is unreadable (" + e.getClass().getSimpleName() + ")", "see " + log));
     }
   }
 

@@ -54,7 +54,7 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--kind", required = true, description = "What to export: trades, quotes, book, ohlcv-1m, ...")
   String kind;
 
-  @Option(names = "--venue", description = "Only this venue, e.g. binance-usdm.")
+  @Option(names = "--venue", description = "Only this venue (a venue id).")
   String venue;
 
   @Option(names = "--symbol", description = "Only this symbol (needs --venue), e.g. BTCUSDT.")
@@ -80,7 +80,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    StackConfig config = options.load();
+    StackConfig config = options.load(true);
     String problem = checkArguments();
     if (problem != null) {
       out.println("ticklake export: " + problem);
@@ -140,7 +140,7 @@ final class ExportCommand implements Callable<Integer> {
       return "--kind must be a lake kind such as trades or ohlcv-1m, got '" + kind + "'";
     }
     if (venue != null && !NAME.matcher(venue).matches()) {
-      return "--venue must be a venue id such as binance-usdm, got '" + venue + "'";
+      return "--venue must be a venue id (lower case, digits, '-'), got '" + venue + "'";
     }
     if (symbol != null && venue == null) {
       return "--symbol needs --venue (the lake is partitioned venue first)";

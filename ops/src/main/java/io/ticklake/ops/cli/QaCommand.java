@@ -43,7 +43,7 @@ final class QaCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StackConfig config = options.load();
+    StackConfig config = options.load(true);
     Path file = report != null ? report.toAbsolutePath() : config.dataDir().resolve("qa").resolve("qa-report.json");
     List<String> args = new ArrayList<>(List.of("--report", file.toString()));
     CompactCommand.add(args, "--days", days == null ? null : days.toString());
@@ -53,6 +53,12 @@ final class QaCommand implements Callable<Integer> {
     CompactCommand.add(args, "--date", date);
     CompactCommand.add(args, "--gap-threshold-minutes", gapMinutes == null ? null : gapMinutes.toString());
     CompactCommand.add(args, "--min-coverage", minCoverage);
+    // Each venue is judged by its traits: a venue with sessions has minutes without data.
+    List<String> traits = new ArrayList<>();
+    for (io.ticklake.producers.core.Venue v : io.ticklake.producers.core.Venues.all()) {
+      traits.add(v.id() + "=" + (v.traits().continuousTrading() ? "continuous" : "sessions") + "/" + v.traits().staleAfter().toSeconds());
+    }
+    CompactCommand.add(args, "--venue-traits", String.join(",", traits));
     return LakeTool.run(config, TicklakeCli.home(), LakeTool.QA_MAIN, args);
   }
 }

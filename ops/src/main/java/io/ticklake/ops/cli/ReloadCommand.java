@@ -41,7 +41,7 @@ final class ReloadCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     StackConfig config;
     try {
-      config = options.load();
+      config = options.load(true);
     } catch (IllegalArgumentException e) {
       out.println("ticklake: configuration refused, nothing reloaded: " + e.getMessage());
       return 2;

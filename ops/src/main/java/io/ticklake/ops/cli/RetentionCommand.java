@@ -73,7 +73,7 @@ final class RetentionCommand implements Callable<Integer> {
       out.println("ticklake retention: --older-than must be at least 1 day, got " + days);
       return 2;
     }
-    StackConfig config = options.load();
+    StackConfig config = options.load(true);
     Instant cutoff = clock.instant().minus(Duration.ofDays(days));
     LocalDate cutoffDay = cutoff.atZone(ZoneOffset.UTC).toLocalDate();
     String verb = apply ? "deleted" : "would delete";
@@ -82,7 +82,7 @@ final class RetentionCommand implements Callable<Integer> {
     int failures = 0;
 
     List<String> lakeKinds = new ArrayList<>();
-    config.venues().forEach(v -> lakeKinds.add(rawKind(v)));
+    io.ticklake.producers.core.Venues.ids().forEach(v -> lakeKinds.add(rawKind(v)));
     lakeKinds.addAll(kinds);
     LakeStore lake = new LakeStore(config);
     for (String kind : lakeKinds) {

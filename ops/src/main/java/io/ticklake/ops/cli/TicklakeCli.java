@@ -44,6 +44,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "ticklake",
     mixinStandardHelpOptions = true,
+    // Every subcommand answers --help (and --version) too.
+    scope = CommandLine.ScopeType.INHERIT,
     description = "Market data from venues to a verified Parquet lake over Apache Kafka.",
     subcommands = {
       TicklakeCli.Up.class,
@@ -106,6 +108,32 @@ public final class TicklakeCli implements Callable<Integer> {
     List<String> sets = new ArrayList<>();
 
     StackConfig load() throws Exception {
+      return load(false);
+    }
+
+    /**
+     * The configuration as given on this command line; with {@code asRunning}, when nothing is
+     * given and a stack is up on the default data directory, the one that stack was started with
+     * ({@code --simulate}, {@code --set} values, {@code --config}), so {@code status} and {@code
+     * doctor} judge the stack that runs, not only the configuration file.
+     */
+    StackConfig load(boolean asRunning) throws Exception {
+      if (asRunning && sets.isEmpty() && configFile == null) {
+        StackConfig given = load(false);
+        List<String> started = startedWith(given);
+        if (started != null && runningSupervisor(given).isPresent()) {
+          ConfigOptions again = new ConfigOptions();
+          again.dataDir = dataDir;
+          for (String a : started) {
+            if (a.startsWith("--config=")) {
+              again.configFile = Path.of(a.substring("--config=".length()));
+            } else if (a.startsWith("--set=")) {
+              again.sets.add(a.substring("--set=".length()));
+            }
+          }
+          return again.load(false);
+        }
+      }
       Map<String, String> flags = new LinkedHashMap<>();
       for (String s : sets) {
         int eq = s.indexOf('=');
@@ -149,6 +177,20 @@ public final class TicklakeCli implements Callable<Integer> {
     return c.dataDir().resolve("run").resolve("ready.txt");
   }
 
+  /** Where {@code up} keeps the arguments it was started with, for status, doctor and reload. */
+  static Path argsFile(StackConfig c) {
+    return c.dataDir().resolve("run").resolve("up-args.txt");
+  }
+
+  /** The {@code --config} and {@code --set} arguments the running stack was started with, or null. */
+  static List<String> startedWith(StackConfig c) {
+    try {
+      return Files.readAllLines(argsFile(c)).stream().filter(l -> !l.isBlank()).toList();
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   static Optional<ProcessHandle> runningSupervisor(StackConfig c) {
     try {
       long pid = Long.parseLong(Files.readString(pidFile(c)).trim());
@@ -180,10 +222,17 @@ public final class TicklakeCli implements Callable<Integer> {
         description = "Run the collector on the venue simulator replaying a capture (demo data by default).")
     boolean simulate;
 
-    @Option(names = "--replay", paramLabel = "FILE", description = "Capture to replay with --simulate.")
-    Path replay;
+    @Option(
+        names = "--replay",
+        paramLabel = "[VENUE=]FILE",
+        description = {
+          "A capture to replay with --simulate (repeatable, one per venue): VENUE=FILE, or a bare FILE played by the venue"
+              + " that recognizes its frames. The venues replayed are the ones collected (unless venues is set);"
+              + " REST snapshots recorded beside a capture (<symbol>-<capture name>.snapshots.jsonl) are found by name."
+        })
+    List<String> replays = new ArrayList<>();
 
-    @Option(names = "--snapshots", paramLabel = "FILE", description = "REST depth snapshots (JSONL) for --replay.")
+    @Option(names = "--snapshots", paramLabel = "FILE", description = "REST depth snapshots (JSONL) of one symbol for a bare --replay FILE.")
     Path snapshots;
 
     @Option(names = "--speed", paramLabel = "X", description = "Replay speed factor (default 1: recorded pace).")
@@ -192,7 +241,8 @@ public final class TicklakeCli implements Callable<Integer> {
     @Option(
         names = "--loop-seconds",
         paramLabel = "N",
-        description = "Loop a one-symbol capture until N seconds of recorded time are played, ids and times shifted (default 0: once).")
+        description = "Loop every replayed capture until N seconds of recorded time are played, ids and times shifted"
+            + " (0: until stopped). The shipped captures loop anyway; a --replay plays once without this.")
     String loopSeconds;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -202,8 +252,22 @@ public final class TicklakeCli implements Callable<Integer> {
       if (simulate) {
         options.sets.add(StackConfig.SIMULATE_CONFIG + "=true");
       }
-      if (replay != null) {
-        options.sets.add(StackConfig.SIMULATE_CAPTURE_CONFIG + "=" + replay.toAbsolutePath());
+      for (String replay : replays) {
+        int eq = replay.indexOf('=');
+        String venue = eq > 0 ? replay.substring(0, eq) : null;
+        if (venue != null && !venue.matches("[a-z0-9-]+")) {
+          venue = null; // a path that holds '='
+        }
+        Path file = Path.of(venue == null ? replay : replay.substring(eq + 1)).toAbsolutePath();
+        if (!Files.isReadable(file)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--replay: " + file + " is not a readable file");
+        }
+        if (venue == null) {
+          options.sets.add(StackConfig.SIMULATE_CAPTURE_CONFIG + "=" + file);
+        } else {
+          io.ticklake.producers.core.Venues.get(venue);
+          options.sets.add("venue." + venue + ".simulate.capture=" + file);
+        }
       }
       if (snapshots != null) {
         options.sets.add(StackConfig.SIMULATE_SNAPSHOTS_CONFIG + "=" + snapshots.toAbsolutePath());
@@ -213,6 +277,7 @@ public final class TicklakeCli implements Callable<Integer> {
       }
       if (loopSeconds != null) {
         options.sets.add(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG + "=" + loopSeconds);
+        options.sets.add(StackConfig.SIMULATE_LOOP_CONFIG + "=true");
       }
       StackConfig config = options.load();
       PrintWriter out = spec.commandLine().getOut();
@@ -268,6 +333,8 @@ public final class TicklakeCli implements Callable<Integer> {
 
     private int foreground(StackConfig config, PrintWriter out) throws Exception {
       Files.writeString(pidFile(config), Long.toString(ProcessHandle.current().pid()));
+      // status, doctor and reload read how this stack was started (--simulate, --set, --config).
+      Files.write(argsFile(config), options.asArgs().stream().filter(a -> !a.startsWith("--data-dir=")).toList());
       LocalStack stack = new LocalStack(config, home());
       CountDownLatch stopped = new CountDownLatch(1);
       StackHttpServer[] http = new StackHttpServer[1];
@@ -289,6 +356,7 @@ public final class TicklakeCli implements Callable<Integer> {
                 stack.close();
                 try {
                   Files.deleteIfExists(readyFile(config));
+                  Files.deleteIfExists(argsFile(config));
                   Files.deleteIfExists(pidFile(config));
                 } catch (Exception ignored) {
                   // best effort: the next up tolerates stale files
@@ -316,7 +384,7 @@ public final class TicklakeCli implements Callable<Integer> {
         out.flush();
         return 1; // the shutdown hook stops what did start
       }
-      String summary = StatusReport.summary(config);
+      String summary = StatusReport.summary(config, stack.venues());
       Files.writeString(readyFile(config), summary);
       out.print(summary);
       out.println("Ctrl-C (or ./ticklake down) stops everything.");
@@ -371,7 +439,8 @@ public final class TicklakeCli implements Callable<Integer> {
       description = "Stop one component and keep it stopped (the supervisor does not restart it) until ./ticklake start.")
   static final class Stop implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
-    @CommandLine.Parameters(paramLabel = "COMPONENT", description = "e.g. simulator, collector, connect")
+    @CommandLine.Parameters(paramLabel = "COMPONENT",
+        description = "e.g. connect, collector-<venue>, simulator-<venue>; simulator or collector for every venue's")
     String component;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -388,7 +457,7 @@ public final class TicklakeCli implements Callable<Integer> {
   @Command(name = "start", description = "Start a component held by ./ticklake stop again.")
   static final class Start implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
-    @CommandLine.Parameters(paramLabel = "COMPONENT", description = "e.g. simulator")
+    @CommandLine.Parameters(paramLabel = "COMPONENT", description = "e.g. simulator-coinbase; simulator for every venue's")
     String component;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -436,18 +505,24 @@ public final class TicklakeCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "status", description = "Show each part of the stack and whether it is ready.")
+  @Command(
+      name = "status",
+      description = {
+        "Show each part of the running stack (as it was started) and whether it is ready.",
+        "Exit 0 when the launcher runs and every part is ready, 3 otherwise."
+      })
   static final class Status implements Callable<Integer> {
     @CommandLine.Mixin ConfigOptions options = new ConfigOptions();
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      StackConfig config = options.load();
+      StackConfig config = options.load(true);
       PrintWriter out = spec.commandLine().getOut();
       Map<String, String> health = new LocalStack(config, home()).health();
-      out.print(StatusReport.table(config, health, runningSupervisor(config)));
-      boolean ok = health.values().stream().allMatch("ready"::equals);
+      Optional<ProcessHandle> launcher = runningSupervisor(config);
+      out.print(StatusReport.table(config, health, launcher));
+      boolean ok = launcher.isPresent() && health.values().stream().allMatch("ready"::equals);
       return ok ? 0 : 3;
     }
   }

@@ -30,10 +30,10 @@ final class TopicsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StackConfig config = options.load();
+    StackConfig config = options.load(true);
     PrintWriter out = spec.commandLine().getOut();
     Properties p = config.kafkaClientConfig();
-    List<TopicSpec> specs = Topics.all(config.venues());
+    List<TopicSpec> specs = Topics.all(io.ticklake.producers.core.Venues.ids());
     int mismatches = 0;
     try (Admin admin = Admin.create(p)) {
       Set<String> existing = new TreeSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 
 /**
  * What arrived during one validation window, kept small enough for a day of a busy venue: per
- * venue, symbol and channel the trade ids seen (a bit set from the first id, Binance's ids being
+ * venue, symbol and channel the trade ids seen (a bit set from the first id, the venues' ids being
  * dense per symbol), a latency sample (receive minus event time; reservoir of {@link #SAMPLE}),
  * and the regime label of every per-minute feature record. Not thread-safe: one consumer thread
  * feeds it.

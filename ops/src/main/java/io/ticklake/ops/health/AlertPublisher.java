@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where alerts go: one log line ({@code ALERT [WARNING] binance-usdm: HEALTHY → DEGRADED | ...}),
+ * Where alerts go: one log line ({@code ALERT [WARNING] <venue>: HEALTHY → DEGRADED | ...}),
  * one {@link Alert} record on {@code md.ops.alerts.v1}, and, when a webhook URL is configured, one
  * JSON POST. Each sink fails on its own: a broker or webhook that is away is logged (once per
  * outage) and counted, and the other sinks still get the alert. Callers publish changes only.

@@ -35,7 +35,7 @@ public record Transition(
   }
 
   /**
-   * The alert text, e.g. {@code binance-usdm: HEALTHY → DEGRADED | failures 3/10 in 60m | reason:
+   * The alert text, e.g. {@code <venue>: HEALTHY → DEGRADED | failures 3/10 in 60m | reason:
    * timeout}: failures against the down threshold, or successes against the recovery threshold.
    */
   public String message() {

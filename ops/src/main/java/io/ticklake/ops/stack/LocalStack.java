@@ -22,21 +22,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded local stack: a KRaft broker, the schema registry, a Kafka Connect distributed
- * worker, S3Proxy, the Kafka Streams app, and the simulator and collector, each a child JVM with its state under one data directory. Parts that point
- * at external infrastructure are not started. Crashed children are restarted with exponential
+ * worker, S3Proxy, the Kafka Streams app, and per venue a collector (and, simulated, a venue
+ * simulator), each a child JVM with its state under one data directory. Parts that point at
+ * external infrastructure are not started. Crashed children are restarted with exponential
  * backoff.
  */
 public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
-  /** Stop order is the reverse of start order: pipeline first, the broker last. */
-  static final List<String> COMPONENTS =
-      List.of("s3", "kafka", "registry", "connect", "streams", "simulator", "collector");
-  /** The demo capture shipped in the repository (real frames; see its PROVENANCE.md). */
-  static final String DEMO_CAPTURE =
-      "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.capture";
-
-  static final String DEMO_SNAPSHOTS =
-      "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.snapshots.jsonl";
+  /**
+   * The parts every stack may have, in start order; each venue adds {@code simulator-<venue>} and
+   * {@code collector-<venue>} after them. Stop order is the reverse: pipeline first, the broker last.
+   */
+  static final List<String> INFRA = List.of("s3", "kafka", "registry", "connect", "streams");
+  /** Names that stand for every venue's part of a kind ({@code ./ticklake stop simulator}). */
+  static final List<String> GROUPS = List.of("simulator", "collector");
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
@@ -46,6 +45,7 @@ public final class LocalStack implements AutoCloseable {
   static final Duration STABLE_AFTER = Duration.ofMinutes(2);
 
   private volatile StackConfig config;
+  private volatile List<StackVenues.VenueRun> venues;
   private final Path home;
   private final Path dataDir;
   private final Map<String, ManagedProcess> processes = new LinkedHashMap<>();
@@ -75,6 +75,12 @@ public final class LocalStack implements AutoCloseable {
     this.config = config;
     this.home = home;
     this.dataDir = config.dataDir();
+    this.venues = StackVenues.plan(config);
+  }
+
+  /** The venues this stack collects, and how. */
+  public List<StackVenues.VenueRun> venues() {
+    return venues;
   }
 
   /** Every part that is embedded under this configuration, in start order. */
@@ -95,11 +101,15 @@ public final class LocalStack implements AutoCloseable {
     if (config.flag(StackConfig.STREAMS_ENABLED_CONFIG)) {
       specs.add(streams());
     }
-    if (config.flag(StackConfig.SIMULATE_CONFIG)) {
-      specs.add(simulator());
+    for (StackVenues.VenueRun v : venues) {
+      if (v.simulated()) {
+        specs.add(simulator(v));
+      }
     }
     if (config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
-      specs.add(collector());
+      for (StackVenues.VenueRun v : venues) {
+        specs.add(collector(v));
+      }
     }
     return specs;
   }
@@ -114,7 +124,9 @@ public final class LocalStack implements AutoCloseable {
       Files.createDirectories(dataDir.resolve(dir));
     }
     Files.createDirectories(pluginPath());
-    for (String name : COMPONENTS) {
+    // Leftovers of a launcher that was killed stop in reverse start order (collectors first, the
+    // broker last), so every part still has a broker to flush to.
+    for (String name : knownComponents(dataDir)) {
       ManagedProcess.stopLeftover(dataDir, name, STOP_GRACE);
       // up starts everything: an operator's hold from an earlier run does not carry over.
       Files.deleteIfExists(ManagedProcess.holdFile(dataDir, name));
@@ -125,11 +137,10 @@ public final class LocalStack implements AutoCloseable {
     // S3 and the broker depend on nothing; registry and Connect need the broker.
     List<ComponentSpec> first =
         specs.stream().filter(s -> s.name().equals("s3") || s.name().equals("kafka")).toList();
-    // The Streams app starts before the collector so its query API is up when data arrives.
-    List<String> pipeline = List.of("streams", "simulator", "collector");
+    // The Streams app starts before the collectors so its query API is up when data arrives.
     List<ComponentSpec> second =
-        specs.stream().filter(s -> !first.contains(s) && !pipeline.contains(s.name())).toList();
-    List<ComponentSpec> third = specs.stream().filter(s -> pipeline.contains(s.name())).toList();
+        specs.stream().filter(s -> !first.contains(s) && !isPipeline(s.name())).toList();
+    List<ComponentSpec> third = specs.stream().filter(s -> isPipeline(s.name())).toList();
     if (config.embeddedKafka()) {
       formatKafkaStorage();
     }
@@ -145,6 +156,34 @@ public final class LocalStack implements AutoCloseable {
     }
     startAndAwait(third, timeout);
     watchdog.scheduleWithFixedDelay(this::superviseOnce, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private static boolean isPipeline(String name) {
+    return name.equals("streams") || name.startsWith("simulator-") || name.startsWith("collector-");
+  }
+
+  /**
+   * Every component that may have a pid file, in reverse start order: the venues' parts found in
+   * {@code run/} (any venue, also one no longer configured), then the infrastructure.
+   */
+  static List<String> knownComponents(Path dataDir) {
+    List<String> venueParts = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(dataDir.resolve("run"))) {
+      files.map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".pid") && (f.startsWith("collector-") || f.startsWith("simulator-")))
+          .map(f -> f.substring(0, f.length() - 4))
+          .sorted()
+          .forEach(venueParts::add);
+    } catch (IOException e) {
+      // no run directory yet: nothing left over
+    }
+    List<String> out = new ArrayList<>();
+    venueParts.stream().filter(n -> n.startsWith("collector-")).forEach(out::add);
+    venueParts.stream().filter(n -> n.startsWith("simulator-")).forEach(out::add);
+    List<String> infra = new ArrayList<>(INFRA);
+    java.util.Collections.reverse(infra);
+    out.addAll(infra);
+    return out;
   }
 
   private void startAndAwait(List<ComponentSpec> specs, Duration timeout)
@@ -329,8 +368,9 @@ public final class LocalStack implements AutoCloseable {
   public List<io.ticklake.ops.health.OpsMonitor.VenueSource> venueSources() {
     List<io.ticklake.ops.health.OpsMonitor.VenueSource> out = new ArrayList<>();
     if (config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
-      out.add(new io.ticklake.ops.health.OpsMonitor.VenueSource(
-          "collector", io.ticklake.producers.binance.BinanceUsdmCollector.VENUE));
+      for (StackVenues.VenueRun v : venues) {
+        out.add(new io.ticklake.ops.health.OpsMonitor.VenueSource(v.collector(), v.id()));
+      }
     }
     return out;
   }
@@ -363,30 +403,65 @@ public final class LocalStack implements AutoCloseable {
    * @return whether a running process was stopped
    */
   public static boolean hold(Path dataDir, String name) throws IOException {
-    requireComponent(name);
+    boolean stopped = false;
     Files.createDirectories(dataDir.resolve("run"));
-    // The hold first, then the stop: the watchdog never sees the process dead without the hold.
-    Files.writeString(ManagedProcess.holdFile(dataDir, name), Instant.now().toString());
-    return ManagedProcess.stopLeftover(dataDir, name, STOP_GRACE);
+    for (String part : resolveComponent(dataDir, name)) {
+      // The hold first, then the stop: the watchdog never sees the process dead without the hold.
+      Files.writeString(ManagedProcess.holdFile(dataDir, part), Instant.now().toString());
+      stopped |= ManagedProcess.stopLeftover(dataDir, part, STOP_GRACE);
+    }
+    return stopped;
   }
 
   /** Lifts a {@link #hold}: the supervisor starts the component on its next pass (within 1 s). */
   public static boolean release(Path dataDir, String name) throws IOException {
-    requireComponent(name);
-    return Files.deleteIfExists(ManagedProcess.holdFile(dataDir, name));
+    boolean released = false;
+    for (String part : resolveComponent(dataDir, name)) {
+      released |= Files.deleteIfExists(ManagedProcess.holdFile(dataDir, part));
+    }
+    return released;
   }
 
-  private static void requireComponent(String name) {
-    if (!COMPONENTS.contains(name)) {
-      throw new IllegalArgumentException("unknown component '" + name + "'; one of " + COMPONENTS);
+  /**
+   * The components a name means: itself ({@code kafka}, {@code collector-coinbase}), or for a
+   * group ({@code simulator}, {@code collector}) every venue's part of that kind the stack runs or
+   * holds.
+   */
+  static List<String> resolveComponent(Path dataDir, String name) {
+    if (INFRA.contains(name)) {
+      return List.of(name);
     }
+    List<String> known = new ArrayList<>(knownComponents(dataDir));
+    try (java.util.stream.Stream<Path> files = Files.list(dataDir.resolve("run"))) {
+      files.map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".hold"))
+          .map(f -> f.substring(0, f.length() - 5))
+          .filter(n -> !known.contains(n))
+          .forEach(known::add);
+    } catch (IOException e) {
+      // nothing held
+    }
+    if (GROUPS.contains(name)) {
+      List<String> parts = known.stream().filter(n -> n.startsWith(name + "-")).sorted().toList();
+      if (parts.isEmpty()) {
+        throw new IllegalArgumentException("no " + name + " is running");
+      }
+      return parts;
+    }
+    for (String group : GROUPS) {
+      if (name.startsWith(group + "-")) {
+        io.ticklake.producers.core.Venues.get(name.substring(group.length() + 1));
+        return List.of(name);
+      }
+    }
+    throw new IllegalArgumentException("unknown component '" + name + "'; one of " + String.join(", ", INFRA) + ", "
+        + String.join(", ", GROUPS) + " (every venue's) or simulator-<venue>, collector-<venue> with a venue of "
+        + String.join(", ", io.ticklake.producers.core.Venues.ids()));
   }
 
   /** Stops parts started by another launcher (for {@code down} when the launcher is gone). */
   public static void stopAll(Path dataDir) {
-    List<String> reversed = new ArrayList<>(COMPONENTS);
-    java.util.Collections.reverse(reversed);
-    for (String name : reversed) {
+    for (String name : knownComponents(dataDir)) {
       ManagedProcess.stopLeftover(dataDir, name, STOP_GRACE);
     }
   }
@@ -555,6 +630,14 @@ public final class LocalStack implements AutoCloseable {
     p.put("features.active.tps", config.get(StackConfig.FEATURES_ACTIVE_TPS_CONFIG));
     // SASL/TLS for the Streams app's clients too; in a 0600 file, never on a command line.
     config.kafkaClientProperties().forEach(p::put);
+    // Gap detection judges each venue by its traits (every registered venue: old data of a venue
+    // no longer collected is still judged fairly).
+    for (io.ticklake.producers.core.Venue v : io.ticklake.producers.core.Venues.all()) {
+      io.ticklake.producers.core.VenueTraits t = v.traits();
+      p.put("venue." + v.id() + ".stale.after.ms", Long.toString(t.staleAfter().toMillis()));
+      p.put("venue." + v.id() + ".continuous.trading", Boolean.toString(t.continuousTrading()));
+      p.put("venue." + v.id() + ".contiguous.trade.ids", Boolean.toString(t.contiguousTradeIds()));
+    }
     if (config.flag(StackConfig.SIMULATE_CONFIG)) {
       // A replay runs on the capture's event times (2024 for the demo). Window-store changelogs are
       // deleted by record time, so the broker would drop them at its next retention check, and a
@@ -573,100 +656,81 @@ public final class LocalStack implements AutoCloseable {
         config.streamsUrl());
   }
 
-  private Path capture() {
-    String c = config.get(StackConfig.SIMULATE_CAPTURE_CONFIG);
-    return c.isEmpty() ? home.resolve(DEMO_CAPTURE) : Path.of(c).toAbsolutePath();
-  }
-
-  private ComponentSpec simulator() {
-    String capture = capture().toString();
-    String snapshots = config.get(StackConfig.SIMULATE_SNAPSHOTS_CONFIG);
-    if (snapshots.isEmpty() && config.get(StackConfig.SIMULATE_CAPTURE_CONFIG).isEmpty()) {
-      snapshots = home.resolve(DEMO_SNAPSHOTS).toString();
+  /**
+   * A venue's simulator, replaying its shipped capture or the one given, looped when asked (ids and
+   * times shifted so every chain continues); the collector runs against it unchanged.
+   */
+  private ComponentSpec simulator(StackVenues.VenueRun v) {
+    List<String> args = new ArrayList<>(List.of("--venue", v.id(), "--port", Integer.toString(v.simulatorPort())));
+    args.addAll(List.of("--speed", config.get(StackConfig.SIMULATE_SPEED_CONFIG)));
+    if (v.capture() != null) {
+      args.addAll(List.of("--capture", v.capture().toString()));
     }
-    List<String> args = new ArrayList<>(List.of("--port", Integer.toString(simulatorPort())));
-    args.addAll(List.of("--capture", capture, "--speed", config.get(StackConfig.SIMULATE_SPEED_CONFIG)));
-    if (!snapshots.isEmpty()) {
-      args.addAll(List.of("--snapshots", Path.of(snapshots).toAbsolutePath().toString()));
+    if (v.snapshots() != null) {
+      args.addAll(List.of("--snapshots", v.snapshots().toString()));
     }
-    String loop = config.get(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG);
-    if (!loop.equals("0")) {
-      // The capture's one symbol, played again and again with ids and times shifted (BinanceUsdmCaptureLoop).
-      args.addAll(List.of("--loop-seconds", loop));
+    if (v.loop()) {
+      args.addAll(List.of("--loop-seconds", config.get(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG)));
     }
-    String url = "http://" + config.bindAddress() + ":" + simulatorPort();
+    String url = "http://" + config.bindAddress() + ":" + v.simulatorPort();
+    String what = v.capture() != null ? v.capture().toString() : "the shipped capture " + v.venue().simulation().demoCapture();
     return new ComponentSpec(
-        "simulator",
+        v.simulator(),
         "io.ticklake.producers.sim.SimulatorMain",
         List.of("-Xmx256m"),
         args,
-        Probes.http(url + "/", 200, 404),
-        url + "  (replaying " + capture + ")");
-  }
-
-  private int simulatorPort() {
-    return config.port(StackConfig.SIMULATOR_PORT_CONFIG);
+        Probes.http(url + "/sim/faults", 200, 400),
+        url + "  (" + v.id() + ": " + what + (v.loop() ? ", looped" : "") + ")");
   }
 
   /**
-   * The Binance USD-M collector: the real venue by default; with {@code simulate}, the same code
-   * against the simulator, only the endpoint URLs (and the symbols and channels the capture holds)
+   * A venue's collector: the real venue by default; with {@code simulate}, the same code against
+   * the venue's simulator, only the endpoint URLs (and the symbols and channels the capture holds)
    * differ.
    */
-  private ComponentSpec collector() {
+  private ComponentSpec collector(StackVenues.VenueRun v) {
     Properties p = new Properties();
+    p.put("venue", v.id());
     p.put("bootstrap.servers", config.bootstrapServers());
     p.put("schema.registry.url", config.registryUrl());
     // In a 0600 file, not on the command line: these may hold SASL credentials.
-    config.kafkaClientProperties().forEach((k, v) -> p.put("producer." + k, v));
-    if (config.flag(StackConfig.SIMULATE_CONFIG)) {
-      String host = config.bindAddress() + ":" + simulatorPort();
-      p.put("ws.url", "ws://" + host + "/stream");
+    config.kafkaClientProperties().forEach((k, val) -> p.put("producer." + k, val));
+    v.collectorSettings().forEach(p::put);
+    if (v.simulated()) {
+      String host = config.bindAddress() + ":" + v.simulatorPort();
+      p.put("ws.url", "ws://" + host + v.venue().simulation().wsPath());
       p.put("rest.url", "http://" + host);
-      p.put("channels", String.join(",", CaptureStreams.scan(capture()).channels()));
     }
-    String symbols = collectorSymbols(config);
+    String symbols = String.join(",", v.symbols());
     p.put("symbols", symbols);
     // reload rewrites this file; the running collector follows it without a restart.
-    p.put("symbols.file", symbolsFile().toString());
+    p.put("symbols.file", symbolsFile(v.id()).toString());
     p.put("symbols.poll.ms", config.get(StackConfig.SYMBOLS_POLL_MS_CONFIG));
-    Path file = dataDir.resolve("conf").resolve("collector.properties");
-    configFiles.put(file, p);
-    configFiles.put(symbolsFile(), symbolsProperties(symbols));
     // Its /metrics and /status: a free port on the bind address, found through this file.
     p.put("ops.http.address", config.bindAddress());
-    p.put("ops.http.url.file", dataDir.resolve("run").resolve("collector.http").toString());
+    p.put("ops.http.url.file", dataDir.resolve("run").resolve(v.collector() + ".http").toString());
+    Path file = dataDir.resolve("conf").resolve(v.collector() + ".properties");
+    configFiles.put(file, p);
+    configFiles.put(symbolsFile(v.id()), symbolsProperties(symbols));
+    String name = v.collector();
     return new ComponentSpec(
-        "collector",
+        name,
         "io.ticklake.producers.CollectorMain",
         List.of("-Xmx256m"),
         List.of(file.toString()),
-        () ->
-            ManagedProcess.running(dataDir, "collector").isPresent()
-                ? null
-                : "collector process not running",
-        "binance-usdm " + symbols);
+        () -> ManagedProcess.running(dataDir, name).isPresent() ? null : name + " process not running",
+        v.id() + " " + symbols + " <- " + (v.simulated() ? "its simulator" : p.getProperty("ws.url", v.venue().defaults().wsUrl())));
   }
 
-  /** The file the running collector watches for its symbol list ({@code symbols=A,B}). */
-  public Path symbolsFile() {
-    return dataDir.resolve("conf").resolve("collector-symbols.properties");
+  /** The file a venue's running collector watches for its symbol list ({@code symbols=A,B}). */
+  public Path symbolsFile(String venueId) {
+    return dataDir.resolve("conf").resolve(StackVenues.collectorComponent(venueId) + "-symbols.properties");
   }
 
   private static Properties symbolsProperties(String symbols) {
     Properties p = new Properties();
     p.put("symbols", symbols);
     return p;
-  }
-
-  /** The symbols the collector gets: with {@code simulate} and the default list, the capture's. */
-  private String collectorSymbols(StackConfig c) {
-    String symbols = c.get(StackConfig.SYMBOLS_CONFIG);
-    if (c.flag(StackConfig.SIMULATE_CONFIG)
-        && symbols.equals(StackConfig.KEYS.get(StackConfig.SYMBOLS_CONFIG)[0])) {
-      symbols = String.join(",", CaptureStreams.scan(capture()).symbols());
-    }
-    return symbols;
   }
 
   /** What a reload did: keys applied to the running stack, and keys that need a restart. */
@@ -685,7 +749,7 @@ public final class LocalStack implements AutoCloseable {
     }
   }
 
-  /** Keys a running stack takes on without a restart. */
+  /** Keys a running stack takes on without a restart (and {@code venue.<id>.symbols}). */
   static final List<String> RELOADABLE =
       List.of(
           StackConfig.SYMBOLS_CONFIG,
@@ -712,14 +776,24 @@ public final class LocalStack implements AutoCloseable {
       if (java.util.Objects.equals(config.values().get(k), next.values().get(k))) {
         continue;
       }
-      (RELOADABLE.contains(k) ? applied : needRestart).add(k);
+      boolean venueSymbols = k.startsWith("venue.") && k.endsWith("." + StackConfig.SYMBOLS_CONFIG);
+      (RELOADABLE.contains(k) || venueSymbols ? applied : needRestart).add(k);
     }
-    if (applied.contains(StackConfig.SYMBOLS_CONFIG)
-        && config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
-      writeProperties(symbolsFile(), symbolsProperties(collectorSymbols(next)));
-      log.info("reload: collector symbols now {}", collectorSymbols(next));
+    List<StackVenues.VenueRun> nextVenues = venues;
+    if (applied.stream().anyMatch(k -> k.endsWith(StackConfig.SYMBOLS_CONFIG))) {
+      nextVenues = StackVenues.plan(next);
+      if (config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
+        for (StackVenues.VenueRun v : nextVenues) {
+          StackVenues.VenueRun before = venues.stream().filter(b -> b.id().equals(v.id())).findFirst().orElse(null);
+          if (before != null && !before.symbols().equals(v.symbols())) {
+            writeProperties(symbolsFile(v.id()), symbolsProperties(String.join(",", v.symbols())));
+            log.info("reload: {} symbols now {}", v.id(), v.symbols());
+          }
+        }
+      }
     }
     config = next;
+    venues = nextVenues;
     return new ReloadResult(applied, needRestart);
   }
 
@@ -732,12 +806,14 @@ public final class LocalStack implements AutoCloseable {
     if (!config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
       return out;
     }
-    try {
-      for (String s : io.ticklake.producers.SymbolsFileWatcher.read(symbolsFile())) {
-        out.add("binance-usdm:" + s);
+    for (StackVenues.VenueRun v : venues) {
+      try {
+        for (String s : io.ticklake.producers.core.SymbolsFileWatcher.read(symbolsFile(v.id()))) {
+          out.add(v.id() + ":" + v.venue().nativeSymbol(s));
+        }
+      } catch (IOException e) {
+        v.symbols().forEach(s -> out.add(v.id() + ":" + s));
       }
-    } catch (IOException e) {
-      config.symbols().forEach(s -> out.add("binance-usdm:" + s));
     }
     return out;
   }

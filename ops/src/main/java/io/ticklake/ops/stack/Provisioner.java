@@ -41,7 +41,7 @@ public final class Provisioner {
   /** Creates missing topics and aligns the configs of existing ones; idempotent. */
   public void createTopics() {
     try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-      ensureTopics(admin, Topics.all(config.venues()));
+      ensureTopics(admin, Topics.all(io.ticklake.producers.core.Venues.ids()));
     }
   }
 
@@ -79,22 +79,12 @@ public final class Provisioner {
   public static final String LAKE_CONNECTOR = "ticklake-lake";
 
   /**
-   * The topics the lake connector sinks: every Avro topic in the registry wire format whose records
-   * carry venue, symbol and eventTime. Each lands under its kind ({@code md.agg.ohlcv-1m.v1 ->
-   * ohlcv-1m}). {@link Topics#FEATURES_1M} is not among them: its values are JSON text, which the
-   * sink would send to the dead-letter topic.
+   * The topics the lake connector sinks: one per lake kind the model declares ({@link
+   * io.ticklake.schema.topic.LakeKinds}), each an Avro topic in the registry wire format whose
+   * records carry venue, symbol and eventTime. {@link Topics#FEATURES_1M} is not among them: its
+   * values are JSON text, which the sink would send to the dead-letter topic.
    */
-  public static final List<String> LAKE_TOPICS =
-      List.of(
-          Topics.TRADES,
-          Topics.QUOTES,
-          Topics.BOOK,
-          Topics.VENUE_CANDLES,
-          Topics.OHLCV_1M,
-          Topics.OHLCV_5M,
-          Topics.OHLCV_1H,
-          Topics.OFI,
-          Topics.CVD);
+  public static final List<String> LAKE_TOPICS = io.ticklake.schema.topic.LakeKinds.topics();
 
   /** The lake connector's configuration, as {@link #createLakeConnector} puts it. */
   public Map<String, String> lakeConnectorConfig() {

@@ -50,6 +50,7 @@ public final class StackConfig {
   public static final String SIMULATE_SNAPSHOTS_CONFIG = "simulate.snapshots";
   public static final String SIMULATE_SPEED_CONFIG = "simulate.speed";
   public static final String SIMULATE_LOOP_SECONDS_CONFIG = "simulate.loop.seconds";
+  public static final String SIMULATE_LOOP_CONFIG = "simulate.loop";
   public static final String SIMULATOR_PORT_CONFIG = "simulator.port";
   public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
   public static final String SYMBOLS_CONFIG = "symbols";
@@ -125,17 +126,21 @@ public final class StackConfig {
     key(S3_SECRET_KEY_CONFIG, "ticklake-local-secret", "S3 secret (env only; never logged).", NON_EMPTY);
     key(S3_BUCKET_CONFIG, "ticklake", "Bucket of the Parquet lake; created when missing.", bucket());
     key(S3_REGION_CONFIG, "us-east-1", "S3 region.", NON_EMPTY);
-    key(VENUES_CONFIG, "binance-usdm", "Venues whose raw topics are created (comma-separated).", list(Pattern.compile("[a-z0-9-]+"), "venue ids such as binance-usdm"));
+    key(VENUES_CONFIG, "", "Venues to collect (comma-separated ids); empty: every registered venue, or with --replay the replayed ones.",
+        v -> v.isEmpty() ? null : list(Pattern.compile("[a-z0-9-]+"), "venue ids").problem(v));
     key(READY_TIMEOUT_CONFIG, "180", "How long up waits for each part to be ready.", intRange(1, 3600));
-    key(SYMBOLS_CONFIG, "BTCUSDT,ETHUSDT,BNBUSDT,XRPUSDT,ADAUSDT,SOLUSDT", "Symbols to collect.", list(SYMBOL, "venue-native symbols such as BTCUSDT"), "SYMBOLS");
+    key(SYMBOLS_CONFIG, "", "Symbols of the venue the short names are for (venue.<id>.symbols for any venue); empty: the venue's defaults, or with --simulate the capture's.",
+        v -> v.isEmpty() ? null : list(SYMBOL, "venue-native symbols").problem(v), "SYMBOLS");
     key(SYMBOLS_POLL_MS_CONFIG, "1000", "How often the collector looks for a reloaded symbol list.", intRange(100, 600_000));
-    key(COLLECTOR_ENABLED_CONFIG, "true", "Run the Binance USD-M collector (real venue by default).", BOOL);
-    key(SIMULATE_CONFIG, "false", "Run the collector on the venue simulator (also --simulate).", BOOL);
-    key(SIMULATE_CAPTURE_CONFIG, "", "Capture the simulator replays (also --replay); default: demo.", ANY);
-    key(SIMULATE_SNAPSHOTS_CONFIG, "", "REST depth snapshots (JSONL) for the capture (--snapshots).", ANY);
+    key(COLLECTOR_ENABLED_CONFIG, "true", "Run a collector per venue (the real venue unless simulate).", BOOL);
+    key(SIMULATE_CONFIG, "false", "Run every venue's collector on a venue simulator (also --simulate).", BOOL);
+    key(SIMULATE_CAPTURE_CONFIG, "", "A capture to replay, played by the venue that recognizes it (--replay FILE; per venue: venue.<id>.simulate.capture, --replay VENUE=FILE); default: each venue's shipped capture.", ANY);
+    key(SIMULATE_SNAPSHOTS_CONFIG, "", "REST snapshots (JSONL) of one symbol for that capture (--snapshots); by default those recorded beside it are found by name.", ANY);
+    key(SIMULATE_LOOP_CONFIG, "auto", "Loop the replayed captures, ids and times shifted so every chain continues: auto loops the shipped captures and plays a --replay once; true or false for all.",
+        v -> List.of("auto", "true", "false").contains(v) ? null : "auto, true or false");
     key(SIMULATE_SPEED_CONFIG, "1", "Replay speed: 1 is the recorded pace, 10 ten times faster.", positive());
-    key(SIMULATE_LOOP_SECONDS_CONFIG, "0", "Loop a one-symbol capture for this much recorded time (also --loop-seconds); 0 plays it once.", intRange(0, 366L * 86_400));
-    key(SIMULATOR_PORT_CONFIG, "8765", "Port of the venue simulator.", port(), "SIMULATOR_PORT");
+    key(SIMULATE_LOOP_SECONDS_CONFIG, "0", "How much recorded time a looping capture covers (also --loop-seconds, which turns looping on); 0: until stopped.", intRange(0, 366L * 86_400));
+    key(SIMULATOR_PORT_CONFIG, "8765", "Port of the first venue's simulator; the next venues take the next ports.", port(), "SIMULATOR_PORT");
     key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.", BOOL);
     key(RUN_HOURS_CONFIG, "0", "Stop cleanly after this many hours; 0 runs until stopped.", doubleRange(0, 100_000), "RUN_HOURS");
     key(FEATURES_WIN_SECS_CONFIG, "300", "Window of the regime labels' trades-per-second, seconds.", intRange(60, 86_400), "WIN_SECS");
@@ -349,6 +354,9 @@ public final class StackConfig {
       if (k.startsWith(KAFKA_CLIENT_PREFIX) && k.length() > KAFKA_CLIENT_PREFIX.length()) {
         continue;
       }
+      if (StackVenues.isVenueKey(k)) {
+        continue; // checked against the venue's own keys below
+      }
       if (!KEYS.containsKey(k)) {
         throw new IllegalArgumentException(
             "unknown configuration key '" + k + "' (see the README's configuration table)");
@@ -358,6 +366,10 @@ public final class StackConfig {
         throw new IllegalArgumentException(
             k + " must be " + problem + ", got '" + (isSecret(k) ? "******" : e.getValue()) + "'");
       }
+    }
+    StackVenues.perVenueSettings(values);
+    for (String id : venues()) {
+      io.ticklake.producers.core.Venues.get(id);
     }
     String protocol = values.getOrDefault(KAFKA_CLIENT_PREFIX + "security.protocol", "PLAINTEXT");
     if (embeddedKafka() && !protocol.equalsIgnoreCase("PLAINTEXT")) {
@@ -410,11 +422,6 @@ public final class StackConfig {
   /** A decimal setting. */
   public double doubleValue(String key) {
     return Double.parseDouble(values.get(key));
-  }
-
-  /** The configured symbols, in order. */
-  public List<String> symbols() {
-    return split(values.get(SYMBOLS_CONFIG));
   }
 
   /**

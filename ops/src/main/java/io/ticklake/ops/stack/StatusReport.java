@@ -1,5 +1,6 @@
 package io.ticklake.ops.stack;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,6 +10,11 @@ public final class StatusReport {
 
   /** The lines printed once the stack is ready. */
   public static String summary(StackConfig c) {
+    return summary(c, StackVenues.plan(c));
+  }
+
+  /** The lines printed once the stack is ready, for these venues. */
+  public static String summary(StackConfig c, List<StackVenues.VenueRun> venues) {
     StringBuilder sb = new StringBuilder();
     sb.append("ticklake is up. Data: ").append(c.dataDir()).append('\n');
     line(sb, "Kafka bootstrap", c.bootstrapServers(), c.embeddedKafka());
@@ -19,20 +25,16 @@ public final class StatusReport {
         "S3 endpoint",
         c.s3Endpoint() + "  bucket " + c.get(StackConfig.S3_BUCKET_CONFIG),
         c.embeddedS3());
-    if (c.flag(StackConfig.SIMULATE_CONFIG)) {
-      sb.append(
-          String.format(
-              "  %-20s %s:%d%n",
-              "Venue simulator",
-              c.bindAddress(),
-              c.port(StackConfig.SIMULATOR_PORT_CONFIG)));
-    }
     if (c.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
-      sb.append(
-          String.format(
-              "  %-20s binance-usdm -> %s%n",
-              "Collector",
-              c.flag(StackConfig.SIMULATE_CONFIG) ? "the simulator" : "wss://fstream.binance.com"));
+      for (StackVenues.VenueRun v : venues) {
+        String source =
+            v.simulated()
+                ? "simulator " + c.bindAddress() + ":" + v.simulatorPort() + " ("
+                    + (v.capture() == null ? "shipped capture" : v.capture().getFileName()) + (v.loop() ? ", looped" : "") + ")"
+                : v.collectorSettings().getOrDefault("ws.url", v.venue().defaults().wsUrl());
+        sb.append(String.format("  %-20s %s %s <- %s%n", "Collector " + v.id(), v.symbols().size() > 4
+            ? v.symbols().subList(0, 4) + " +" + (v.symbols().size() - 4) : v.symbols(), v.channels(), source));
+      }
     }
     if (c.flag(StackConfig.LAKE_CONNECTOR_CONFIG)) {
       sb.append(
@@ -43,11 +45,12 @@ public final class StatusReport {
               Provisioner.LAKE_CONNECTOR));
     }
     sb.append(String.format("  %-20s %s/health%n", "ticklake HTTP", c.httpUrl()));
-    if (c.flag(StackConfig.STREAMS_ENABLED_CONFIG)) {
+    if (c.flag(StackConfig.STREAMS_ENABLED_CONFIG) && !venues.isEmpty()) {
+      StackVenues.VenueRun first = venues.get(0);
       sb.append(
           String.format(
-              "  %-20s %s/api/v1/ofi/binance-usdm/BTCUSDT (quotes, ofi, cvd, candles)%n",
-              "Query API", c.httpUrl()));
+              "  %-20s %s/api/v1/cvd/%s/%s (quotes, ofi, cvd, candles)%n",
+              "Query API", c.httpUrl(), first.id(), first.symbols().get(0)));
     }
     sb.append(String.format("  %-20s %s%n", "Logs", c.dataDir().resolve("logs")));
     return sb.toString();
@@ -65,7 +68,7 @@ public final class StatusReport {
         supervisor
             .map(h -> "ticklake launcher: running (pid " + h.pid() + ")\n")
             .orElse("ticklake launcher: not running\n"));
-    sb.append(String.format("%-10s %-8s %-8s %s%n", "PART", "PID", "STATE", "DETAIL"));
+    sb.append(String.format("%-24s %-8s %-8s %s%n", "PART", "PID", "STATE", "DETAIL"));
     for (Map.Entry<String, String> e : health.entrySet()) {
       String pid =
           ManagedProcess.running(c.dataDir(), e.getKey())
@@ -74,7 +77,7 @@ public final class StatusReport {
       boolean ready = "ready".equals(e.getValue());
       sb.append(
           String.format(
-              "%-10s %-8s %-8s %s%n",
+              "%-24s %-8s %-8s %s%n",
               e.getKey(), pid, ready ? "ready" : "DOWN", ready ? "" : e.getValue()));
     }
     return sb.toString();

@@ -35,7 +35,7 @@ class RecordCommandIT {
       Path out = dir.resolve("live.capture");
       StringWriter stdout = new StringWriter();
       CommandLine cli = new CommandLine(new TicklakeCli()).setOut(new PrintWriter(stdout));
-      int code = cli.execute("record", "--out", out.toString(), "--symbols", "BTCUSDT",
+      int code = cli.execute("record", "--venue", "binance-usdm", "--out", out.toString(), "--symbols", "BTCUSDT",
           "--channels", "trade,depth@0ms,bookTicker", "--ws-url", sim.wsUrl(), "--rest-url", sim.restUrl(),
           "--seconds", "6");
 
@@ -52,7 +52,7 @@ class RecordCommandIT {
   void refusesANegativeDuration() {
     StringWriter err = new StringWriter();
     int code = new CommandLine(new TicklakeCli()).setErr(new PrintWriter(err))
-        .execute("record", "--out", dir.resolve("x.capture").toString(), "--seconds", "-1");
+        .execute("record", "--venue", "binance-usdm", "--out", dir.resolve("x.capture").toString(), "--seconds", "-1");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("--seconds must be >= 0");
   }

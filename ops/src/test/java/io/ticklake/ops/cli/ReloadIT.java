@@ -45,6 +45,7 @@ class ReloadIT {
       b.append(key).append('=').append(freePort()).append('\n');
     }
     b.append("data.dir=").append(dataDir).append('\n');
+    b.append("venues=binance-usdm\n");
     // No Connect worker: this test is about the collector (an unused external URL starts none).
     b.append("connect.url=http://127.0.0.1:").append(freePort()).append('\n');
     b.append("lake.connector=false\n");
@@ -57,7 +58,7 @@ class ReloadIT {
 
   /** The collector's "connection N: open" log lines so far. */
   static List<String> opens() throws Exception {
-    return Files.readAllLines(dataDir.resolve("logs/collector.log")).stream()
+    return Files.readAllLines(dataDir.resolve("logs/collector-binance-usdm.log")).stream()
         .filter(l -> l.matches(".*connection \\d+: open.*"))
         .map(l -> l.replaceAll(".*(connection \\d+): open.*", "$1"))
         .toList();
@@ -71,8 +72,8 @@ class ReloadIT {
   @Test
   void reloadChangesTheRunningCollectorsSymbolsWithoutARestart() throws Exception {
     long collectorPid =
-        Long.parseLong(Files.readString(dataDir.resolve("run/collector.pid")).trim());
-    Path simLog = dataDir.resolve("logs/simulator.log");
+        Long.parseLong(Files.readString(dataDir.resolve("run/collector-binance-usdm.pid")).trim());
+    Path simLog = dataDir.resolve("logs/simulator-binance-usdm.log");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> Files.readString(simLog).contains("subscriber "));
@@ -87,10 +88,10 @@ class ReloadIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> Files.readString(simLog).contains("SUBSCRIBE [ethusdt@"));
-    assertThat(Files.readString(dataDir.resolve("logs/collector.log")))
+    assertThat(Files.readString(dataDir.resolve("logs/collector-binance-usdm.log")))
         .contains(
-            "symbols now [BTCUSDT, ETHUSDT] (added [ETHUSDT], removed []) on the open connection");
-    assertThat(Long.parseLong(Files.readString(dataDir.resolve("run/collector.pid")).trim()))
+            "symbols now [BTCUSDT, ETHUSDT] (added [ETHUSDT], removed []) over 1 connection(s)");
+    assertThat(Long.parseLong(Files.readString(dataDir.resolve("run/collector-binance-usdm.pid")).trim()))
         .as("the same collector process")
         .isEqualTo(collectorPid);
     assertThat(ProcessHandle.of(collectorPid).map(ProcessHandle::isAlive)).contains(true);

@@ -81,7 +81,7 @@ class OpsHealthIT {
     // Data flows: HEALTHY, /health 200, and the collector's counters move between two scrapes.
     await().atMost(Duration.ofMinutes(1)).until(() -> get(base + "/health").statusCode() == 200);
     assertThat(get(base + "/health").body()).contains("venue binance-usdm: HEALTHY");
-    Map<String, String> trade = Map.of("component", "collector", "venue", VENUE);
+    Map<String, String> trade = Map.of("component", "collector-binance-usdm", "venue", VENUE);
     double before = metric("ticklake_producer_msg_received_total", trade);
     await()
         .atMost(Duration.ofSeconds(30))
@@ -102,7 +102,7 @@ class OpsHealthIT {
     }
     assertThat(PrometheusText.sum(samples, "ticklake_producer_msg_written_total", trade)).isPositive();
     // Kafka's own client metrics: the collector's producers, the supervisor's alert producer.
-    assertThat(samples).anyMatch(s -> s.name().startsWith("kafka_producer_") && "collector".equals(s.labels().get("component")));
+    assertThat(samples).anyMatch(s -> s.name().startsWith("kafka_producer_") && "collector-binance-usdm".equals(s.labels().get("component")));
     assertThat(samples).anyMatch(s -> s.name().startsWith("kafka_producer_") && !s.labels().containsKey("component"));
 
     screenshotStatusPage(base);
@@ -154,17 +154,17 @@ class OpsHealthIT {
     // Supervision: a collector killed with -9 is back within the backoff (1 s, then 2 s, 4 s);
     // at the third crash in a row it is reported, not restarted in a tight loop.
     for (int crash = 1; crash <= 3; crash++) {
-      long pid = Long.parseLong(Files.readString(dataDir.resolve("run").resolve("collector.pid")).trim());
+      long pid = Long.parseLong(Files.readString(dataDir.resolve("run").resolve("collector-binance-usdm.pid")).trim());
       ProcessHandle.of(pid).orElseThrow().destroyForcibly();
       int restarts = crash;
       await().atMost(Duration.ofSeconds(30)).until(() ->
-          metric("ticklake_component_restarts_total", Map.of("component", "collector")) == restarts
-              && metric("ticklake_component_up", Map.of("component", "collector")) == 1);
+          metric("ticklake_component_restarts_total", Map.of("component", "collector-binance-usdm")) == restarts
+              && metric("ticklake_component_up", Map.of("component", "collector-binance-usdm")) == 1);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> lines(
         Files.readString(dataDir.resolve("logs").resolve("ticklake.log")),
-        "ALERT \\[CRITICAL\\] component collector: RUNNING → FAILING \\| crashes 3 in a row .*").size() == 1);
-    assertThat(alerts()).anyMatch(a -> a.getKind() == AlertKind.COMPONENT && a.getSource().equals("collector"));
+        "ALERT \\[CRITICAL\\] component collector-binance-usdm: RUNNING → FAILING \\| crashes 3 in a row .*").size() == 1);
+    assertThat(alerts()).anyMatch(a -> a.getKind() == AlertKind.COMPONENT && a.getSource().equals("collector-binance-usdm"));
     // The restarted collector is collecting again (its endpoint answers with data).
     await().atMost(Duration.ofSeconds(30)).until(() -> metric("ticklake_producer_msg_received_total", trade) > 0);
 
@@ -175,7 +175,7 @@ class OpsHealthIT {
 
     // Clean shutdown: the collector flushes; every frame it received was acknowledged raw.
     assertThat(cli("down")).isZero();
-    String collectorLog = Files.readString(dataDir.resolve("logs").resolve("collector.log"));
+    String collectorLog = Files.readString(dataDir.resolve("logs").resolve("collector-binance-usdm.log"));
     Matcher m = Pattern.compile("collector stopped: received (\\d+), written (\\d+), raw written (\\d+), raw errors (\\d+)")
         .matcher(collectorLog);
     String last = null;

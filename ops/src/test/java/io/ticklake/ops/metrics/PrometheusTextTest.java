@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.ticklake.producers.CollectorMetrics;
+import io.ticklake.producers.core.CollectorMetrics;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

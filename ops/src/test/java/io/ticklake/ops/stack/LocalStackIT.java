@@ -229,7 +229,7 @@ class LocalStackIT {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     try (Admin admin = Admin.create(p)) {
-      List<TopicSpec> specs = Topics.all(config.venues());
+      List<TopicSpec> specs = Topics.all(io.ticklake.producers.core.Venues.ids());
       Map<String, org.apache.kafka.clients.admin.TopicDescription> d =
           admin
               .describeTopics(specs.stream().map(TopicSpec::name).toList())

@@ -9,6 +9,7 @@ import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Cvd;
 import io.ticklake.schema.v1.Ofi;
 import io.ticklake.schema.v1.Quote;
+import io.ticklake.schema.v1.Instrument;
 import io.ticklake.schema.v1.Trade;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,7 @@ class ProvisionerTest {
   /** What each lake topic carries (the Avro record its writer serializes in the wire format). */
   static final Map<String, Schema> VALUES =
       Map.of(
+          Topics.INSTRUMENTS, Instrument.getClassSchema(),
           Topics.TRADES, Trade.getClassSchema(),
           Topics.QUOTES, Quote.getClassSchema(),
           Topics.BOOK, BookDelta.getClassSchema(),

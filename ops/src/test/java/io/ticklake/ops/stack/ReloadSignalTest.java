@@ -15,6 +15,7 @@ class ReloadSignalTest {
   private StackConfig load(Map<String, String> flags) throws Exception {
     Map<String, String> all = new java.util.HashMap<>(flags);
     all.put("data.dir", data.toString());
+    all.put("venues", "binance-usdm");
     return StackConfig.load(null, Map.of(), all);
   }
 
@@ -30,7 +31,7 @@ class ReloadSignalTest {
 
     assertThat(line).isEqualTo("token-1 ok applied symbols; needs a restart (./ticklake down && ./ticklake up): kafka.port");
     assertThat(Files.readString(ReloadSignal.resultFile(data))).startsWith(line + "\n");
-    assertThat(Files.readString(stack.symbolsFile())).contains("symbols=BTCUSDT,ETHUSDT");
+    assertThat(Files.readString(stack.symbolsFile("binance-usdm"))).contains("symbols=BTCUSDT,ETHUSDT");
     assertThat(stack.config()).isSameAs(after);
     assertThat(ReloadSignal.requestFile(data)).doesNotExist();
   }
@@ -43,6 +44,6 @@ class ReloadSignalTest {
         new ReloadSignal(() -> load(Map.of("dq.fail.max.tol", "never")), stack, data).reloadNow();
     assertThat(line).startsWith("signal refused dq.fail.max.tol must be a whole number from 1 to 1000");
     assertThat(stack.config()).isSameAs(before);
-    assertThat(stack.symbolsFile()).doesNotExist();
+    assertThat(stack.symbolsFile("binance-usdm")).doesNotExist();
   }
 }

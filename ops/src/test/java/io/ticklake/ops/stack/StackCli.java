@@ -57,6 +57,13 @@ public final class StackCli {
     return sets.stream().map(s -> "--set=" + s).toList();
   }
 
+  /** The Binance USD-M capture shipped with the producers (real frames; see its PROVENANCE.md). */
+  public static final String DEMO_CAPTURE =
+      "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.capture";
+
+  public static final String DEMO_SNAPSHOTS =
+      "producers/src/main/resources/captures/binance-usdm/btcusdt-20240808.snapshots.jsonl";
+
   /** The stack's listening ports other than the Streams app's query port. */
   public static final List<String> PORTS =
       List.of(
@@ -79,6 +86,8 @@ public final class StackCli {
       settings.put(key, Integer.toString(freePort()));
     }
     settings.put(StackConfig.DATA_DIR_CONFIG, dataDir.toString());
+    // The stack ITs are about one venue's pipeline: they collect Binance USD-M alone.
+    settings.put(StackConfig.VENUES_CONFIG, "binance-usdm");
     return settings;
   }
 

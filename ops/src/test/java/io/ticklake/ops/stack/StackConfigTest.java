@@ -46,14 +46,14 @@ class StackConfigTest {
             null,
             Map.of("TICKLAKE_KAFKA_BOOTSTRAP_SERVERS", "kafka-1:9092,kafka-2:9092"),
             Map.of(
-                "s3.endpoint", "https://s3.eu-west-1.amazonaws.com", "data.dir", tmp.toString()));
+                "s3.endpoint", "https://s3.eu-west-1.amazonaws.com", "data.dir", tmp.toString(), "venues", "binance-usdm"));
     assertThat(c.embeddedKafka()).isFalse();
     assertThat(c.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
     assertThat(c.embeddedS3()).isFalse();
     assertThat(c.embeddedRegistry()).isTrue();
     assertThat(new LocalStack(c, tmp).components())
         .extracting(ComponentSpec::name)
-        .containsExactly("registry", "connect", "streams", "collector");
+        .containsExactly("registry", "connect", "streams", "collector-binance-usdm");
     // Listing the parts (as status does) writes nothing.
     assertThat(tmp.resolve("conf")).doesNotExist();
   }
@@ -94,7 +94,7 @@ class StackConfigTest {
                 "HTTP_PORT", "18088",
                 "TICKLAKE_HTTP_PORT", "28088"),
             Map.of());
-    assertThat(c.symbols()).containsExactly("BTCUSDT", "ETHUSDT");
+    assertThat(c.get(StackConfig.SYMBOLS_CONFIG)).isEqualTo("BTCUSDT,ETHUSDT");
     assertThat(c.doubleValue(StackConfig.RUN_HOURS_CONFIG)).isEqualTo(24.0);
     assertThat(c.intValueOf(StackConfig.FEATURES_WIN_SECS_CONFIG)).isEqualTo(600);
     assertThat(c.doubleValue(StackConfig.FEATURES_ACTIVE_TPS_CONFIG)).isEqualTo(2.5);
@@ -121,7 +121,7 @@ class StackConfigTest {
             Map.entry("schema.registry.url", "registry:8081"),
             Map.entry("s3.bucket.name", "Tick_Lake"),
             Map.entry("http.bind", "local host"),
-            Map.entry("venues", ""),
+            Map.entry("venues", "Binance USD-M"),
             Map.entry("ready.timeout.seconds", "0"));
     bad.forEach(
         (k, v) ->
@@ -130,6 +130,36 @@ class StackConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(k + " must be ")
                 .hasMessageContaining("got '" + v + "'"));
+  }
+
+  @Test
+  void perVenueKeysAreTheVenuesCollectorKeysAndAreCheckedAtLoad() throws Exception {
+    StackConfig c = StackConfig.load(null, Map.of(), Map.of("venue.binance-usdm.symbols", "ethusdt", "venue.binance-usdm.rest.budget", "1200",
+        "venues", "binance-usdm"));
+    StackVenues.VenueRun run = StackVenues.plan(c).get(0);
+    assertThat(run.symbols()).containsExactly("ETHUSDT");
+    assertThat(run.collectorSettings()).containsEntry("rest.budget", "1200");
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("venue.nosuch.symbols", "X")))
+        .hasMessageContaining("unknown venue 'nosuch'").hasMessageContaining("binance-usdm");
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("venue.binance-usdm.sybmols", "X")))
+        .hasMessageContaining("unknown configuration key 'venue.binance-usdm.sybmols'").hasMessageContaining("symbols");
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("venue.binance-usdm.bootstrap.servers", "x:1")))
+        .as("a key the stack sets itself").hasMessageContaining("unknown configuration key");
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("venues", "nosuch")))
+        .hasMessageContaining("unknown venue 'nosuch'");
+    StackConfig bad = StackConfig.load(null, Map.of(), Map.of("venue.binance-usdm.rest.budget", "lots", "venues", "binance-usdm"));
+    assertThatThrownBy(() -> StackVenues.plan(bad)).hasMessageContaining("venue binance-usdm").hasMessageContaining("rest.budget");
+  }
+
+  @Test
+  void simulatedVenuesCollectWhatTheirCaptureHoldsAndLoopTheShippedOne() throws Exception {
+    StackConfig c = StackConfig.load(null, Map.of(), Map.of("simulate", "true", "venues", "binance-usdm"));
+    StackVenues.VenueRun run = StackVenues.plan(c).get(0);
+    assertThat(run.symbols()).containsExactly("BTCUSDT");
+    assertThat(run.channels()).containsExactlyInAnyOrder("trade", "depth@0ms", "bookTicker");
+    assertThat(run.loop()).as("the shipped capture loops").isTrue();
+    assertThat(run.capture()).isNull();
+    assertThat(run.simulatorPort()).isEqualTo(8765);
   }
 
   @Test

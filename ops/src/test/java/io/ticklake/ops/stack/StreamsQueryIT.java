@@ -47,9 +47,9 @@ import org.junit.jupiter.api.Test;
 class StreamsQueryIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Path CAPTURE =
-      Path.of("").toAbsolutePath().getParent().resolve(LocalStack.DEMO_CAPTURE);
+      Path.of("").toAbsolutePath().getParent().resolve(StackCli.DEMO_CAPTURE);
   static final Path SNAPSHOTS =
-      Path.of("").toAbsolutePath().getParent().resolve(LocalStack.DEMO_SNAPSHOTS);
+      Path.of("").toAbsolutePath().getParent().resolve(StackCli.DEMO_SNAPSHOTS);
   static final String KEY = "binance-usdm/BTCUSDT";
 
   /** Under target/, kept after a run: its logs/ explain a failure. */
@@ -87,6 +87,11 @@ class StreamsQueryIT {
    * −q when {@code m} (the buyer was the maker, so the aggressor sold), +q otherwise.
    */
   static Expected expected(Path capture) throws IOException {
+    return expected(capture, null);
+  }
+
+  /** {@link #expected(Path)} of one symbol's frames ({@code s} of the payload); {@code null}: every frame. */
+  static Expected expected(Path capture, String symbol) throws IOException {
     BigDecimal ofi = BigDecimal.ZERO;
     long terms = 0;
     BigDecimal cvd = BigDecimal.ZERO;
@@ -100,8 +105,11 @@ class StreamsQueryIT {
         if (brace < 0) {
           continue;
         }
-        frames++;
         JsonNode data = JSON.readTree(line.substring(brace)).path("data");
+        if (symbol != null && !symbol.equals(data.path("s").asText())) {
+          continue;
+        }
+        frames++;
         switch (data.path("e").asText()) {
           case "bookTicker" -> {
             BookTicker q =

@@ -4,31 +4,36 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.ticklake.producers.ParseException;
+import io.ticklake.producers.core.FrameParser;
+import io.ticklake.producers.core.ParseException;
+import io.ticklake.producers.core.ParsedFrame;
 import io.ticklake.schema.serde.Decimals;
 import io.ticklake.schema.v1.BookDelta;
+import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Level;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Side;
 import io.ticklake.schema.v1.Trade;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns Binance USD-M futures WebSocket frames ({@code aggTrade}, {@code trade}, {@code bookTicker},
- * {@code depthUpdate}, combined-stream wrapped or bare) and REST depth snapshots into the
- * normalized Avro model. Pure: no I/O, no Netty; safe from any thread (the only shared state is a
- * cache of immutable strings).
+ * {@code depthUpdate}, {@code kline}, combined-stream wrapped or bare) and REST depth snapshots into
+ * the normalized Avro model. An event type it does not know is a {@link ParseException#STAGE_UNKNOWN}
+ * error (dead-lettered and counted by the runtime), never a crash. Pure: no I/O, no Netty; safe from
+ * any thread (the only shared state is a cache of immutable strings).
  *
  * <p>Uses Jackson's streaming parser rather than a tree: a depth frame can carry hundreds of levels
  * and this runs once per frame on the network thread. Decimals go straight from the parser's
  * buffer to scale 18 ({@link Decimals#of(char[], int, int)}), never through a {@code double} or a
  * {@code String}; stream, symbol and event names are shared instances, not one per frame.
  */
-public final class BinanceMessageParser {
+public final class BinanceMessageParser implements FrameParser {
   /** Venue id of Binance USD-M futures. */
   public static final String VENUE = "binance-usdm";
 
@@ -56,6 +61,7 @@ public final class BinanceMessageParser {
    * @return the record, or a control frame ({@link ParsedFrame#isControl()}) for acknowledgements
    * @throws ParseException when the frame is not JSON, misses a field, or violates the model
    */
+  @Override
   public ParsedFrame parse(String text, Instant receiveTime) throws ParseException {
     Fields fast = BinanceFrameScanner.scan(text);
     if (fast != null) {
@@ -95,6 +101,11 @@ public final class BinanceMessageParser {
             f.control = true;
             p.skipChildren();
           }
+          case "error" -> {
+            // {"error":{"code":2,"msg":"..."},"id":1}: the venue refused a request of ours.
+            f.control = true;
+            f.error = p.currentToken() == JsonToken.START_OBJECT ? readTree(p) : p.getText();
+          }
           default -> readDataField(p, name, f);
         }
       }
@@ -117,17 +128,78 @@ public final class BinanceMessageParser {
   private ParsedFrame frame(Fields f, Instant receiveTime) throws ParseException {
     if (f.event == null) {
       if (f.control) {
-        return new ParsedFrame(f.stream, "control", null, null);
+        if (f.error != null) {
+          throw new ParseException("the venue refused a request: " + f.error, f.stream, "refused", "control", null);
+        }
+        return ParsedFrame.control(f.stream);
       }
-      throw fail("no event type 'e'", f);
+      throw ParseException.unknown("a frame without an event type 'e'", f.stream, channelOfStream(f.stream));
     }
     return switch (f.event) {
-      case "trade" -> new ParsedFrame(f.stream, "trade", f.symbol(), trade(f, receiveTime, false));
-      case "aggTrade" -> new ParsedFrame(f.stream, "aggTrade", f.symbol(), trade(f, receiveTime, true));
-      case "bookTicker" -> new ParsedFrame(f.stream, "bookTicker", f.symbol(), quote(f, receiveTime));
-      case "depthUpdate" -> new ParsedFrame(f.stream, "depth", f.symbol(), depth(f, receiveTime));
-      default -> throw fail("unsupported event type '" + f.event + "'", f);
+      case "trade" -> ParsedFrame.of(f.stream, "trade", f.symbol(), trade(f, receiveTime, false));
+      case "aggTrade" -> ParsedFrame.of(f.stream, "aggTrade", f.symbol(), trade(f, receiveTime, true));
+      case "bookTicker" -> ParsedFrame.of(f.stream, "bookTicker", f.symbol(), quote(f, receiveTime));
+      case "depthUpdate" -> ParsedFrame.of(f.stream, "depth", f.symbol(), depth(f, receiveTime));
+      case "kline" -> ParsedFrame.of(f.stream, "kline", f.symbol(), kline(f));
+      default -> throw ParseException.unknown("unknown event type '" + f.event + "'", f.stream, channelOfStream(f.stream));
     };
+  }
+
+  /**
+   * The channel of a stream for counters: {@code btcusdt@kline_1m} is {@code kline_1m}, every depth
+   * speed is {@code depth}; {@code unknown} without a stream.
+   */
+  @Override
+  public String channelOf(String stream) {
+    return channelOfStream(stream);
+  }
+
+  static String channelOfStream(String stream) {
+    if (stream == null) {
+      return "unknown";
+    }
+    int at = stream.indexOf('@');
+    if (at < 0) {
+      return "unknown";
+    }
+    String rest = stream.substring(at + 1);
+    return rest.startsWith("depth") ? "depth" : rest;
+  }
+
+  /**
+   * A {@code kline} event as a venue {@link Candle} ({@code closed} from {@code x}): open time
+   * {@code t}, close time {@code T + 1} (Binance's T is the last millisecond), prices and volumes
+   * exactly as sent, taker-sell volume = volume - taker-buy volume, VWAP = quote volume / volume.
+   */
+  private Candle kline(Fields f) throws ParseException {
+    Kline k = f.kline;
+    if (k == null) {
+      throw fail("'kline' frame lacks its candle 'k'", f);
+    }
+    raiseDecimalError(f);
+    BigDecimal volume = nonNegative(require(k.volume, "k.v", f), "k.v", f);
+    BigDecimal quoteVolume = k.quoteVolume;
+    BigDecimal takerBuy = nonNegative(require(k.takerBuyVolume, "k.V", f), "k.V", f);
+    return Candle.newBuilder()
+        .setVenue(venue)
+        .setSymbol(require(k.symbol, "k.s", f))
+        .setInterval(require(k.interval, "k.i", f))
+        .setSource("venue")
+        .setOpenTime(millis(require(k.openTime, "k.t", f)))
+        .setCloseTime(millis(require(k.closeTime, "k.T", f) + 1))
+        .setOpen(positive(require(k.open, "k.o", f), "k.o", f))
+        .setHigh(positive(require(k.high, "k.h", f), "k.h", f))
+        .setLow(positive(require(k.low, "k.l", f), "k.l", f))
+        .setClose(positive(require(k.close, "k.c", f), "k.c", f))
+        .setVolume(volume)
+        .setQuoteVolume(quoteVolume)
+        .setVwap(volume.signum() == 0 || quoteVolume == null ? null : Decimals.of(quoteVolume.divide(volume, Decimals.SCALE, RoundingMode.HALF_EVEN)))
+        .setTradeCount(require(k.tradeCount, "k.n", f))
+        .setTakerBuyVolume(takerBuy)
+        .setTakerSellVolume(Decimals.of(volume.subtract(takerBuy)))
+        .setClosed(require(k.closed, "k.x", f))
+        .setEventTime(millis(require(f.eventTime, "E", f)))
+        .build();
   }
 
   /**
@@ -280,6 +352,12 @@ public final class BinanceMessageParser {
       case "U" -> f.firstUpdateId = number(p, name, f);
       case "u" -> f.finalUpdateId = number(p, name, f);
       case "pu" -> f.prevFinalUpdateId = number(p, name, f);
+      case "k" -> {
+        if (t != JsonToken.START_OBJECT) {
+          throw fail("field 'k' is not an object", f);
+        }
+        f.kline = kline(p, f);
+      }
       case "B" -> f.bidSize = decimalField(p, name, f);
       case "A" -> f.askSize = decimalField(p, name, f);
       // "a" and "b" mean different things per event: aggTrade id (number), bookTicker best
@@ -302,6 +380,55 @@ public final class BinanceMessageParser {
       }
       default -> p.skipChildren();
     }
+  }
+
+  /** The candle object of a kline event. */
+  private static Kline kline(JsonParser p, Fields f) throws IOException, ParseException {
+    Kline k = new Kline();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "t" -> k.openTime = number(p, "k.t", f);
+        case "T" -> k.closeTime = number(p, "k.T", f);
+        case "s" -> k.symbol = cachedText(p, "k.s", f);
+        case "i" -> k.interval = cachedText(p, "k.i", f);
+        case "o" -> k.open = decimalField(p, "k.o", f);
+        case "c" -> k.close = decimalField(p, "k.c", f);
+        case "h" -> k.high = decimalField(p, "k.h", f);
+        case "l" -> k.low = decimalField(p, "k.l", f);
+        case "v" -> k.volume = decimalField(p, "k.v", f);
+        case "n" -> k.tradeCount = number(p, "k.n", f);
+        case "q" -> k.quoteVolume = decimalField(p, "k.q", f);
+        case "V" -> k.takerBuyVolume = decimalField(p, "k.V", f);
+        case "x" -> {
+          if (t != JsonToken.VALUE_TRUE && t != JsonToken.VALUE_FALSE) {
+            throw fail("field 'k.x' is not a boolean", f);
+          }
+          k.closed = t == JsonToken.VALUE_TRUE;
+        }
+        default -> p.skipChildren();
+      }
+    }
+    return k;
+  }
+
+  private static String readTree(JsonParser p) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int depth = 0;
+    do {
+      JsonToken t = p.currentToken();
+      if (t == JsonToken.START_OBJECT) {
+        depth++;
+      } else if (t == JsonToken.END_OBJECT) {
+        depth--;
+      } else if (t == JsonToken.FIELD_NAME) {
+        sb.append(p.currentName()).append('=');
+      } else {
+        sb.append(p.getText()).append(' ');
+      }
+    } while (depth > 0 && p.nextToken() != null);
+    return sb.toString().trim();
   }
 
   private static List<Level> levelsOrRemember(JsonParser p, String name, Fields f) throws IOException, ParseException {
@@ -493,6 +620,23 @@ public final class BinanceMessageParser {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
+  /** The candle of a kline event. */
+  static final class Kline {
+    Long openTime;
+    Long closeTime;
+    String symbol;
+    String interval;
+    BigDecimal open;
+    BigDecimal close;
+    BigDecimal high;
+    BigDecimal low;
+    BigDecimal volume;
+    Long tradeCount;
+    BigDecimal quoteVolume;
+    BigDecimal takerBuyVolume;
+    Boolean closed;
+  }
+
   /** The fields of one frame as read; which are needed depends on the event type. */
   static final class Fields {
     String stream;
@@ -521,6 +665,8 @@ public final class BinanceMessageParser {
     List<Level> aLevels;
     List<Level> bLevels;
     ParseException levelError;
+    Kline kline;
+    String error;
 
     String symbol() throws ParseException {
       return require(symbol, "s", this);

@@ -5,52 +5,40 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.RandomAccess;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A recorded Binance USD-M capture played for longer and for more symbols than it holds, still a
- * valid stream: loop {@code k} shifts every update id ({@code U}, {@code u}, {@code pu}) so the
- * first diff's {@code pu} equals the last diff's {@code u} of loop {@code k-1}, shifts trade and
- * aggregate ids past the previous loop's, and moves event, transaction and receive times on by the
- * capture's span. Each frame is played once per symbol, renamed (stream and {@code s}), so every
- * symbol has its own unbroken {@code pu} chain. The result is a lazy list (frames are rendered when
- * read), so an hour of six symbols costs no more memory than the capture.
+ * A recorded Binance USD-M capture played for longer (and, for a one-symbol capture, for more
+ * symbols) than it holds, still a valid stream: loop {@code k} shifts each symbol's update ids
+ * ({@code U}, {@code u}, {@code pu}) so its first diff's {@code pu} equals its last diff's {@code u}
+ * of loop {@code k-1}, shifts its trade and aggregate ids past the previous loop's, and moves event,
+ * transaction, kline and receive times on by the capture's span. A one-symbol capture can be played
+ * once per given symbol, renamed (stream and {@code s}), so every symbol has its own unbroken chain.
+ * The result is a lazy list (frames are rendered when read), so a day of six symbols costs no more
+ * memory than the capture.
  *
- * <p>A capture that starts with a diff the recorded snapshot does not cover yet (as the demo one
+ * <p>A capture that starts with diffs the recorded snapshot does not cover yet (as the demo one
  * does) keeps doing so in loop 0 only; later loops continue the chain.
  */
 public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry> implements RandomAccess {
   private static final Pattern TOKEN =
-      Pattern.compile("\"(U|u|pu|E|T|t|f|l|a)\":(\\d+)|(\"s\":\")([A-Z0-9]+)\"|(\"stream\":\")([a-z0-9]+)@");
+      Pattern.compile("\"(U|u|pu|E|T|t|f|l|L|a)\":(\\d+)|(\"s\":\")([A-Za-z0-9]+)\"|(\"stream\":\")([a-z0-9]+)@");
+  private static final Pattern FRAME_SYMBOL = Pattern.compile("\"s\":\"([A-Za-z0-9]+)\"");
 
   private enum Kind { UPDATE, TRADE, AGG, TIME }
 
   private record Token(int start, int end, Kind kind, long value, boolean symbolUpper, boolean symbolLower) {}
 
-  private record Template(String frame, Instant receiveTime, List<Token> tokens) {}
+  private record Template(String frame, Instant receiveTime, int symbol, List<Token> tokens) {}
 
-  private final List<Template> templates = new ArrayList<>();
-  private final List<String> symbols;
-  private final int size;
-  private final long updateShift;
-  private final long tradeShift;
-  private final long aggShift;
-  private final long spanMillis;
-
-  /**
-   * @param capture a Binance USD-M capture of one symbol
-   * @param symbols the symbols to play it for (venue-native, e.g. the six defaults)
-   * @param cover how much recorded time to fill; the capture loops until it is covered (at least once)
-   */
-  public BinanceUsdmCaptureLoop(List<CaptureFile.Entry> capture, List<String> symbols, Duration cover) {
-    if (capture.isEmpty() || symbols.isEmpty()) {
-      throw new IllegalArgumentException("a capture loop needs frames and symbols");
-    }
-    this.symbols = symbols.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
+  /** Per capture symbol: the shift of each id kind per loop. */
+  private static final class Shifts {
     long firstPu = -1;
     long lastU = -1;
     long minUpdate = Long.MAX_VALUE;
@@ -59,38 +47,79 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
     long maxTrade = Long.MIN_VALUE;
     long minAgg = Long.MAX_VALUE;
     long maxAgg = Long.MIN_VALUE;
+    long update;
+    long trade;
+    long agg;
+
+    void fix() {
+      // With diffs, loop k+1's first pu must be loop k's last u; without, ids only need to grow.
+      update = firstPu >= 0 && lastU > firstPu ? lastU - firstPu : maxUpdate >= minUpdate ? maxUpdate - minUpdate + 1 : 0;
+      trade = maxTrade >= minTrade ? maxTrade - minTrade + 1 : 0;
+      agg = maxAgg >= minAgg ? maxAgg - minAgg + 1 : 0;
+    }
+  }
+
+  private final List<Template> templates = new ArrayList<>();
+  private final List<Shifts> shifts = new ArrayList<>();
+  private final List<String> playAs;
+  private final int size;
+  private final long spanMillis;
+
+  /**
+   * @param capture a Binance USD-M capture
+   * @param playAs the symbols to play a one-symbol capture as (e.g. the six defaults), or {@code
+   *     null} to play the capture's own symbols
+   * @param cover how much recorded time to fill; the capture loops until it is covered (at least
+   *     once); {@link Duration#ZERO} loops as long as a list can be
+   */
+  public BinanceUsdmCaptureLoop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover) {
+    if (capture.isEmpty()) {
+      throw new IllegalArgumentException("a capture loop needs frames");
+    }
+    Map<String, Integer> symbolIndex = new HashMap<>();
     for (CaptureFile.Entry e : capture) {
+      Matcher sm = FRAME_SYMBOL.matcher(e.frame());
+      String symbol = sm.find() ? sm.group(1).toUpperCase(Locale.ROOT) : "";
+      int si = symbolIndex.computeIfAbsent(symbol, x -> {
+        shifts.add(new Shifts());
+        return shifts.size() - 1;
+      });
+      Shifts sh = shifts.get(si);
+      boolean depth = e.frame().contains("\"depthUpdate\"");
+      boolean kline = e.frame().contains("\"e\":\"kline\"");
       List<Token> tokens = new ArrayList<>();
       Matcher m = TOKEN.matcher(e.frame());
-      boolean depth = e.frame().contains("\"depthUpdate\"");
       while (m.find()) {
         if (m.group(1) != null) {
           long v = Long.parseLong(m.group(2));
           Kind kind = switch (m.group(1)) {
             case "U", "u", "pu" -> Kind.UPDATE;
-            case "t", "f", "l" -> Kind.TRADE;
+            case "t" -> kline ? Kind.TIME : Kind.TRADE; // a kline's t is its open time
+            case "f", "l", "L" -> Kind.TRADE;
             case "a" -> Kind.AGG;
             default -> Kind.TIME;
           };
           tokens.add(new Token(m.start(2), m.end(2), kind, v, false, false));
           switch (kind) {
             case UPDATE -> {
-              minUpdate = Math.min(minUpdate, v);
-              maxUpdate = Math.max(maxUpdate, v);
-              if (depth && m.group(1).equals("pu") && firstPu < 0) {
-                firstPu = v;
+              sh.minUpdate = Math.min(sh.minUpdate, v);
+              sh.maxUpdate = Math.max(sh.maxUpdate, v);
+              if (depth && m.group(1).equals("pu") && sh.firstPu < 0) {
+                sh.firstPu = v;
               }
               if (depth && m.group(1).equals("u")) {
-                lastU = v;
+                sh.lastU = v;
               }
             }
             case TRADE -> {
-              minTrade = Math.min(minTrade, v);
-              maxTrade = Math.max(maxTrade, v);
+              if (v > 0) { // an aggTrade of an empty kline says f = L = -1 (no digits: not matched) or 0
+                sh.minTrade = Math.min(sh.minTrade, v);
+                sh.maxTrade = Math.max(sh.maxTrade, v);
+              }
             }
             case AGG -> {
-              minAgg = Math.min(minAgg, v);
-              maxAgg = Math.max(maxAgg, v);
+              sh.minAgg = Math.min(sh.minAgg, v);
+              sh.maxAgg = Math.max(sh.maxAgg, v);
             }
             default -> { }
           }
@@ -100,28 +129,37 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
           tokens.add(new Token(m.start(6), m.end(6), Kind.TIME, 0, false, true));
         }
       }
-      templates.add(new Template(e.frame(), e.receiveTime(), tokens));
+      templates.add(new Template(e.frame(), e.receiveTime(), si, tokens));
     }
-    // With diffs, loop k+1's first pu must be loop k's last u; without, ids only need to grow.
-    this.updateShift = firstPu >= 0 && lastU > firstPu ? lastU - firstPu
-        : maxUpdate >= minUpdate ? maxUpdate - minUpdate + 1 : 0;
-    this.tradeShift = maxTrade >= minTrade ? maxTrade - minTrade + 1 : 0;
-    this.aggShift = maxAgg >= minAgg ? maxAgg - minAgg + 1 : 0;
+    shifts.forEach(Shifts::fix);
+    if (playAs != null && symbolIndex.size() > 1) {
+      throw new IllegalArgumentException("only a capture of one symbol can be played as other symbols; this one holds "
+          + symbolIndex.keySet());
+    }
+    this.playAs = playAs == null ? null : playAs.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
     Instant first = capture.get(0).receiveTime();
     Instant last = capture.get(capture.size() - 1).receiveTime();
     long span = first != null && last != null ? Duration.between(first, last).toMillis() : 0;
     this.spanMillis = span + Math.max(1, span / Math.max(1, capture.size() - 1)); // one mean gap at the seam
-    long loops = Math.max(1, (cover.toMillis() + spanMillis - 1) / spanMillis);
-    long total = loops * capture.size() * this.symbols.size();
-    if (total > Integer.MAX_VALUE) {
+    long perLoop = (long) capture.size() * copies();
+    long loops = cover.isZero()
+        ? Integer.MAX_VALUE / perLoop
+        : Math.max(1, (cover.toMillis() + spanMillis - 1) / spanMillis);
+    long total = loops * perLoop;
+    if (total > Integer.MAX_VALUE || loops < 1) {
       throw new IllegalArgumentException("capture loop of " + total + " frames is too long");
     }
     this.size = (int) total;
   }
 
+  /** One-symbol captures played for several symbols: how many copies of each frame per loop. */
+  private int copies() {
+    return playAs == null ? 1 : playAs.size();
+  }
+
   /** The number of times the capture is played. */
   public int loops() {
-    return size / (templates.size() * symbols.size());
+    return size / (templates.size() * copies());
   }
 
   /** Recorded time covered: loops times the capture's span. */
@@ -139,27 +177,30 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
     if (index < 0 || index >= size) {
       throw new IndexOutOfBoundsException(index);
     }
-    int perLoop = templates.size() * symbols.size();
+    int perLoop = templates.size() * copies();
     int loop = index / perLoop;
     int inLoop = index % perLoop;
-    Template t = templates.get(inLoop / symbols.size());
-    String symbol = symbols.get(inLoop % symbols.size());
+    Template t = templates.get(inLoop / copies());
+    String symbol = playAs == null ? null : playAs.get(inLoop % copies());
+    Shifts sh = shifts.get(t.symbol());
     StringBuilder out = new StringBuilder(t.frame().length() + 16);
     int at = 0;
     for (Token token : t.tokens()) {
       out.append(t.frame(), at, token.start());
-      if (token.symbolUpper()) {
-        out.append(symbol);
-      } else if (token.symbolLower()) {
-        out.append(symbol.toLowerCase(Locale.ROOT));
+      if (token.symbolUpper() || token.symbolLower()) {
+        if (symbol == null) {
+          out.append(t.frame(), token.start(), token.end());
+        } else {
+          out.append(token.symbolUpper() ? symbol : symbol.toLowerCase(Locale.ROOT));
+        }
       } else {
         long shift = switch (token.kind()) {
-          case UPDATE -> updateShift;
-          case TRADE -> tradeShift;
-          case AGG -> aggShift;
+          case UPDATE -> sh.update;
+          case TRADE -> sh.trade;
+          case AGG -> sh.agg;
           case TIME -> spanMillis;
         };
-        out.append(token.value() + loop * shift);
+        out.append(token.value() == 0 ? 0 : token.value() + loop * shift);
       }
       at = token.end();
     }

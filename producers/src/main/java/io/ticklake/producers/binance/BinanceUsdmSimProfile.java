@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ticklake.producers.sim.VenueProfile;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,11 +18,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Binance USD-M futures for the {@link io.ticklake.producers.sim.VenueSimulator}: combined-stream
- * frames, and {@code GET /fapi/v1/depth} answered from a recorded snapshot.
+ * Binance USD-M futures for the {@link io.ticklake.producers.sim.VenueSimulator}: the combined
+ * stream ({@code /stream?streams=a/b/c}, each connection getting only its streams), live {@code
+ * SUBSCRIBE} / {@code UNSUBSCRIBE} / {@code LIST_SUBSCRIPTIONS} requests answered as Binance does,
+ * and {@code GET /fapi/v1/depth} answered from a recorded snapshot.
  *
  * <p>The recorded snapshot is served to the first request only once the diff that straddles its
  * {@code lastUpdateId} has been played, as it happened when recording (the REST answer came after
@@ -34,6 +41,7 @@ import java.util.TreeMap;
  * /fapi/v1/klines?interval=1m} (built from those trades).
  */
 public final class BinanceUsdmSimProfile implements VenueProfile {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BinanceUsdmSimProfile.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DEPTH_WEIGHT = 20;
 
@@ -75,6 +83,17 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
   }
   private long weightMinute = -1;
   private int usedWeight;
+  private final String exchangeInfo;
+
+  /** A connection's streams. */
+  private static final class Streams implements Session {
+    final Set<String> streams = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public List<String> subscriptions() {
+      return streams.stream().sorted().toList();
+    }
+  }
 
   private static final class SymbolBook {
     final long recordedLastUpdateId;
@@ -102,6 +121,16 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
    * @param snapshotsBySymbol recorded {@code /fapi/v1/depth} response bodies keyed by symbol
    */
   public BinanceUsdmSimProfile(Map<String, String> snapshotsBySymbol) {
+    this(snapshotsBySymbol, null);
+  }
+
+  /**
+   * @param snapshotsBySymbol recorded {@code /fapi/v1/depth} response bodies keyed by symbol
+   * @param exchangeInfo a recorded {@code /fapi/v1/exchangeInfo} body, or {@code null} (then the
+   *     simulator answers that it has none)
+   */
+  public BinanceUsdmSimProfile(Map<String, String> snapshotsBySymbol, String exchangeInfo) {
+    this.exchangeInfo = exchangeInfo;
     snapshotsBySymbol.forEach(
         (symbol, body) -> {
           try {
@@ -110,6 +139,84 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
             throw new UncheckedIOException("bad recorded snapshot of " + symbol, e);
           }
         });
+  }
+
+  @Override
+  public String wsPath() {
+    return "/stream";
+  }
+
+  @Override
+  public Session open(String requestUri) {
+    Streams session = new Streams();
+    for (String value : new QueryStringDecoder(requestUri).parameters().getOrDefault("streams", List.of())) {
+      session.streams.addAll(Arrays.asList(value.split("/")));
+    }
+    return session;
+  }
+
+  @Override
+  public boolean wants(Session session, String frame, String stream) {
+    return ((Streams) session).streams.contains(stream);
+  }
+
+  /** Applies a live SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS request; returns Binance's answer. */
+  @Override
+  public List<String> onClientFrame(Session session, String text) {
+    Streams sub = (Streams) session;
+    JsonNode req;
+    try {
+      req = JSON.readTree(text);
+    } catch (IOException e) {
+      return List.of("{\"error\":{\"code\":3,\"msg\":\"Invalid JSON\"},\"id\":null}");
+    }
+    JsonNode id = req.path("id");
+    String idJson = id.isIntegralNumber() || id.isTextual() ? id.toString() : "null";
+    String method = req.path("method").asText("");
+    if (!(method.equals("SUBSCRIBE") || method.equals("UNSUBSCRIBE") || method.equals("LIST_SUBSCRIPTIONS"))) {
+      return List.of("{\"error\":{\"code\":2,\"msg\":\"Invalid request: unknown method '" + method.replace("\"", "") + "'\"},\"id\":" + idJson + "}");
+    }
+    if (method.equals("LIST_SUBSCRIPTIONS")) {
+      ArrayNode list = JSON.createArrayNode();
+      sub.subscriptions().forEach(list::add);
+      return List.of("{\"result\":" + list + ",\"id\":" + idJson + "}");
+    }
+    List<String> streams = new ArrayList<>();
+    for (JsonNode p : req.path("params")) {
+      if (!p.isTextual()) {
+        return List.of("{\"error\":{\"code\":2,\"msg\":\"Invalid request: params must be stream names\"},\"id\":" + idJson + "}");
+      }
+      streams.add(p.asText());
+    }
+    if (method.equals("SUBSCRIBE")) {
+      sub.streams.addAll(streams);
+    } else {
+      streams.forEach(sub.streams::remove);
+    }
+    log.info("{} {}", method, streams);
+    return List.of("{\"result\":null,\"id\":" + idJson + "}");
+  }
+
+  @Override
+  public boolean isTrade(String stream) {
+    return stream.endsWith("@trade") || stream.endsWith("@aggTrade");
+  }
+
+  @Override
+  public RestAnswer refusal(int status, int retryAfterSeconds) {
+    String body = status == 418
+        ? "{\"code\":-1003,\"msg\":\"Way too many requests; IP banned until further notice.\"}"
+        : "{\"code\":-1003,\"msg\":\"Too many requests; current limit of IP is 2400 requests per minute.\"}";
+    return new RestAnswer(status, body, Map.of("Retry-After", Integer.toString(retryAfterSeconds)));
+  }
+
+  /** A real trade frame cut off in the middle. */
+  public static final String MALFORMED_FRAME =
+      "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":17231612";
+
+  @Override
+  public String malformedFrame() {
+    return MALFORMED_FRAME;
   }
 
   @Override
@@ -240,7 +347,12 @@ public final class BinanceUsdmSimProfile implements VenueProfile {
   @Override
   public synchronized RestAnswer rest(String path, Map<String, List<String>> query) {
     if (path.equals("/fapi/v1/ping")) {
-      return new RestAnswer(200, "{}", weight()); // Binance's connectivity test (weight 1)
+      return new RestAnswer(200, "{}", weight(1)); // Binance's connectivity test (weight 1)
+    }
+    if (path.equals("/fapi/v1/exchangeInfo")) {
+      return exchangeInfo == null
+          ? new RestAnswer(404, "{\"code\":-1000,\"msg\":\"the simulator holds no recorded exchangeInfo\"}", weight(1))
+          : new RestAnswer(200, exchangeInfo, weight(1));
     }
     if (List.of("/fapi/v1/aggTrades", "/fapi/v1/trades", "/fapi/v1/klines").contains(path)) {
       String symbol = query.getOrDefault("symbol", List.of("")).get(0).toUpperCase(Locale.ROOT);

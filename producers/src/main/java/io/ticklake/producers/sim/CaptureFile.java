@@ -11,12 +11,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Recorded venue frames, one per line, in the format of cryptofeed's raw recordings: {@code <receive
  * time in epoch seconds, fractional>: <frame exactly as received>}. Bare frames (a line that is the
- * frame itself) are read too, with no receive time. Blank lines are skipped.
+ * frame itself) are read too, with no receive time. Blank lines are skipped, and so are the other
+ * lines of a cryptofeed recording, which are not frames the venue sent: the connection header
+ * ({@code <url> <-> <time>}), what the client sent ({@code <url> <- <time>: <message>}) and REST
+ * answers ({@code <url> -> <time>: <body>}).
  */
 public final class CaptureFile {
 
@@ -33,7 +41,7 @@ public final class CaptureFile {
     }
   }
 
-  /** Reads a capture from the classpath, e.g. {@code /captures/binance-usdm/btcusdt-20240808.capture}. */
+  /** Reads a capture from the classpath, e.g. {@code /captures/<venue>/<name>.capture}. */
   public static List<Entry> readResource(String resource) {
     try (InputStream in = CaptureFile.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -52,12 +60,23 @@ public final class CaptureFile {
     int lineNo = 0;
     while ((line = reader.readLine()) != null) {
       lineNo++;
-      if (line.isBlank()) {
+      if (line.isBlank() || notAFrame(line)) {
         continue;
       }
       entries.add(parseLine(line, lineNo));
     }
     return entries;
+  }
+
+  /** A cryptofeed line about the connection, not a frame received: {@code wss://... <- 1618677817.02: {...}}. */
+  static boolean notAFrame(String line) {
+    char c = line.charAt(0);
+    if (c == '{' || c == '[' || Character.isDigit(c)) {
+      return false;
+    }
+    int brace = line.indexOf('{');
+    String head = brace < 0 ? line : line.substring(0, brace);
+    return head.contains("://") && (head.contains(" <- ") || head.contains(" <-> ") || head.contains(" -> "));
   }
 
   static Entry parseLine(String line, int lineNo) {
@@ -78,6 +97,72 @@ public final class CaptureFile {
     long whole = seconds.longValue();
     long nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue();
     return new Entry(Instant.ofEpochSecond(whole, nanos), line.substring(sep + 2));
+  }
+
+  /** The last non-blank line of a classpath resource (a recorded REST answer). */
+  public static String lastLineOfResource(String resource) {
+    try (InputStream in = CaptureFile.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no resource on the classpath at " + resource);
+      }
+      return lastLine(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  private static String lastLine(String text, String what) {
+    String last = null;
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        last = line.strip();
+      }
+    }
+    if (last == null) {
+      throw new IllegalArgumentException(what + " is empty");
+    }
+    return last;
+  }
+
+  /**
+   * The REST snapshots recorded beside a capture, as {@code ./ticklake record} lays them out: for
+   * each symbol, the file {@code <symbol>-<capture name>.snapshots.jsonl} (the name with or without
+   * its extension, the symbol in any case), or a {@code <name>.snapshots.jsonl} whose name starts
+   * with the symbol (the shipped demo's layout); the last line of each (the latest answer).
+   *
+   * @return body by symbol, for the symbols that have one
+   */
+  public static Map<String, String> snapshotsBeside(Path capture, Collection<String> symbols) {
+    Path dir = capture.toAbsolutePath().getParent();
+    String name = capture.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    Map<String, String> out = new LinkedHashMap<>();
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".snapshots.jsonl")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    for (String symbol : symbols) {
+      String sym = symbol.toLowerCase(Locale.ROOT);
+      for (Path f : files) {
+        String file = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean named =
+            file.equals(sym + "-" + name.toLowerCase(Locale.ROOT) + ".snapshots.jsonl")
+                || file.equals(sym + "-" + stem.toLowerCase(Locale.ROOT) + ".snapshots.jsonl")
+                || (file.equals(stem.toLowerCase(Locale.ROOT) + ".snapshots.jsonl") && stem.toLowerCase(Locale.ROOT).startsWith(sym + "-"));
+        if (named) {
+          try {
+            out.put(symbol, lastLine(Files.readString(f), f.toString()));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+          }
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /** One capture line for a frame received at {@code receiveTime}, without the line break. */

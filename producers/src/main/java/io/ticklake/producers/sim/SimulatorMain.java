@@ -1,12 +1,12 @@
 package io.ticklake.producers.sim;
 
-import io.ticklake.producers.binance.BinanceUsdmCaptureLoop;
-import io.ticklake.producers.binance.BinanceUsdmSimProfile;
+import io.ticklake.producers.core.Venue;
+import io.ticklake.producers.core.Venues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,32 +15,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link VenueSimulator} for Binance USD-M. Arguments: {@code --port N} (default 8765),
- * {@code --capture FILE}, {@code --snapshots FILE} (JSONL of recorded depth responses; the symbol
- * is {@code --snapshot-symbol} or the file name before its first '-', upper-cased), {@code --speed
- * X} (default 1; 0 = as fast as possible). Without files, the shipped BTCUSDT capture is served.
- * {@code --symbols A,B,C} plays the one-symbol capture for each of them, and {@code --loop-seconds N}
- * loops it until N seconds of recorded time are covered ({@link BinanceUsdmCaptureLoop}: ids and
- * times shifted so every symbol's diff chain stays unbroken), e.g. an hour of the six default
- * symbols from the demo capture.
+ * Runs a {@link VenueSimulator} for one venue. Arguments: {@code --venue ID} (required), {@code
+ * --port N} (default 8765), {@code --capture FILE} (default: the venue's shipped capture), {@code
+ * --snapshots FILE} (a JSONL of recorded REST snapshots of one symbol, named by {@code
+ * --snapshot-symbol} or the file name before its first '-'; without it, the snapshots recorded
+ * beside the capture are found by name, {@code <symbol>-<capture name>.snapshots.jsonl}), {@code
+ * --speed X} (default 1; 0 = as fast as possible), {@code --loop-seconds N} (loop the capture until
+ * N seconds of recorded time are played, ids and times shifted so every chain continues; 0 loops
+ * until stopped), {@code --symbols A,B,C} (play a one-symbol capture as each of them).
  */
 public final class SimulatorMain {
   private static final Logger log = LoggerFactory.getLogger(SimulatorMain.class);
-  static final String DEMO_CAPTURE = "/captures/binance-usdm/btcusdt-20240808.capture";
-  static final String DEMO_SNAPSHOTS = "/captures/binance-usdm/btcusdt-20240808.snapshots.jsonl";
 
   private SimulatorMain() {}
 
   public static void main(String[] args) throws Exception {
+    String venueId = null;
     int port = 8765;
     Path capture = null;
     Path snapshots = null;
     String snapshotSymbol = null;
     double speed = 1;
     List<String> symbols = null;
-    long loopSeconds = 0;
+    Long loopSeconds = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
+        case "--venue" -> venueId = args[i + 1];
         case "--port" -> port = Integer.parseInt(args[i + 1]);
         case "--capture" -> capture = Path.of(args[i + 1]);
         case "--snapshots" -> snapshots = Path.of(args[i + 1]);
@@ -51,34 +51,15 @@ public final class SimulatorMain {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    List<CaptureFile.Entry> frames = capture == null ? CaptureFile.readResource(DEMO_CAPTURE) : CaptureFile.read(capture);
-    Map<String, String> recorded = new HashMap<>();
-    if (snapshots == null) {
-      recorded.put("BTCUSDT", readResource(DEMO_SNAPSHOTS).strip());
-    } else {
-      String symbol = snapshotSymbol != null ? snapshotSymbol
-          : snapshots.getFileName().toString().split("-")[0].toUpperCase(Locale.ROOT);
-      for (String line : Files.readAllLines(snapshots)) {
-        if (!line.isBlank()) {
-          recorded.put(symbol, line.strip()); // the last one of the file wins
-        }
-      }
+    if (args.length % 2 != 0) {
+      throw new IllegalArgumentException("arguments come in pairs (--name value); got " + String.join(" ", args));
     }
-    if (symbols != null || loopSeconds > 0) {
-      if (recorded.size() != 1) {
-        throw new IllegalArgumentException("--symbols and --loop-seconds need a capture of one symbol with its snapshot");
-      }
-      String snapshot = recorded.values().iterator().next();
-      List<String> playAs = symbols != null ? symbols : List.copyOf(recorded.keySet());
-      BinanceUsdmCaptureLoop loop = new BinanceUsdmCaptureLoop(frames, playAs, Duration.ofSeconds(loopSeconds));
-      log.info("looping the capture {} times for {} ({} of recorded time, {} frames)", loop.loops(), playAs,
-          loop.covers(), loop.size());
-      frames = loop;
-      recorded.clear();
-      playAs.forEach(s -> recorded.put(s.toUpperCase(Locale.ROOT), snapshot));
+    if (venueId == null) {
+      throw new IllegalArgumentException("--venue ID is required: one of " + String.join(", ", Venues.ids()));
     }
-    VenueSimulator sim = new VenueSimulator(frames, new BinanceUsdmSimProfile(recorded), speed).start(port);
-    log.info("serving {} frames: ws.url={} rest.url={}", frames.size(), sim.wsUrl(), sim.restUrl());
+    Venue venue = Venues.get(venueId);
+    VenueSimulator sim = start(venue, port, capture, snapshots, snapshotSymbol, speed, symbols, loopSeconds);
+    log.info("{} simulator: ws.url={} rest.url={}", venue.id(), sim.wsUrl(), sim.restUrl());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       sim.close();
@@ -87,9 +68,55 @@ public final class SimulatorMain {
     stop.await();
   }
 
-  static String readResource(String name) throws java.io.IOException {
-    try (var in = SimulatorMain.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  /**
+   * A started simulator of {@code venue}.
+   *
+   * @param capture a capture file, or {@code null} for the venue's shipped one
+   * @param snapshots one symbol's snapshots file, or {@code null} to find them beside the capture
+   * @param loopSeconds recorded time to loop for (0: until stopped), or {@code null} to play once
+   */
+  public static VenueSimulator start(
+      Venue venue, int port, Path capture, Path snapshots, String snapshotSymbol, double speed, List<String> symbols,
+      Long loopSeconds) throws Exception {
+    Simulation simulation = venue.simulation();
+    List<CaptureFile.Entry> frames = capture == null ? CaptureFile.readResource(simulation.demoCapture()) : CaptureFile.read(capture);
+    Simulation.Contents contents = simulation.scan(frames);
+    Map<String, String> recorded = new LinkedHashMap<>();
+    if (snapshots != null) {
+      String symbol = snapshotSymbol != null ? snapshotSymbol
+          : snapshots.getFileName().toString().split("-")[0].toUpperCase(Locale.ROOT);
+      String last = null;
+      for (String line : Files.readAllLines(snapshots)) {
+        if (!line.isBlank()) {
+          last = line.strip(); // the last one of the file wins
+        }
+      }
+      if (last != null) {
+        recorded.put(symbol, last);
+      }
+    } else if (capture == null) {
+      recorded.putAll(simulation.demoSnapshots());
+    } else {
+      recorded.putAll(CaptureFile.snapshotsBeside(capture, contents.symbols()));
     }
+    if (symbols != null) {
+      if (recorded.size() > 1 || contents.symbols().size() != 1) {
+        throw new IllegalArgumentException("--symbols needs a capture of one symbol (this one holds " + contents.symbols() + ")");
+      }
+      String snapshot = recorded.isEmpty() ? null : recorded.values().iterator().next();
+      recorded.clear();
+      if (snapshot != null) {
+        symbols.forEach(s -> recorded.put(venue.nativeSymbol(s), snapshot));
+      }
+    }
+    if (symbols != null || loopSeconds != null) {
+      Duration cover = Duration.ofSeconds(loopSeconds == null ? 0 : loopSeconds);
+      List<CaptureFile.Entry> loop = simulation.loop(frames, symbols, loopSeconds == null ? Duration.ofMillis(1) : cover);
+      log.info("{}: looping the capture for {} ({} frames; {})", venue.id(), symbols != null ? symbols : contents.symbols(),
+          loop.size(), loopSeconds == null ? "once" : cover.isZero() ? "until stopped" : cover + " of recorded time");
+      frames = loop;
+    }
+    log.info("{}: snapshots recorded for {}", venue.id(), recorded.keySet());
+    return new VenueSimulator(frames, simulation.profile(recorded), speed).start(port);
   }
 }

@@ -4,20 +4,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the {@link VenueSimulator} needs to know about one venue: how to name a recorded frame's
- * stream, which streams are order-book diffs, and how its REST API answers given the frames played
- * so far. Implementations are called from several threads and must be thread-safe.
+ * What the {@link VenueSimulator} needs to know about one venue to stand in for it: its WebSocket
+ * protocol (the handshake path, how a connection subscribes, what the venue answers a client's
+ * frame with, which recorded frames a connection is owed), and its REST API, answered from the
+ * frames played so far. The simulator itself knows no venue.
+ *
+ * <p>Implementations are called from several threads and must be thread-safe.
  */
 public interface VenueProfile {
 
   /** A REST answer. */
   record RestAnswer(int status, String body, Map<String, String> headers) {}
 
-  /** The subscription stream a recorded frame belongs to (e.g. {@code btcusdt@trade}). */
+  /** The subscription state of one client connection; the profile's own. */
+  interface Session {
+    /** What it is subscribed to, for diagnostics. */
+    List<String> subscriptions();
+  }
+
+  /** The WebSocket path clients connect to ({@code /stream}, {@code /}). */
+  String wsPath();
+
+  /** A client completed the handshake on {@code requestUri} (which may name its streams). */
+  Session open(String requestUri);
+
+  /** A text frame from a client (subscribe, unsubscribe, ping): the frames the venue answers with. */
+  List<String> onClientFrame(Session session, String text);
+
+  /** Whether a recorded frame of {@code stream} goes to this session as it is played. */
+  boolean wants(Session session, String frame, String stream);
+
+  /**
+   * Frames the venue owes a session now, sent before the next recorded frame: a book snapshot once
+   * the book it subscribed to is known, the last trade of a product it subscribed to.
+   */
+  default List<String> due(Session session) {
+    return List.of();
+  }
+
+  /** The stream a recorded frame belongs to ({@code btcusdt@trade}, {@code l2update:SKL-USD}). */
   String streamOf(String frame);
 
-  /** True for streams whose frames are order-book diffs (the target of the drop-a-diff fault). */
+  /** True for streams of book diffs (the target of the drop-a-diff fault). */
   boolean isBookDiff(String stream);
+
+  /** True for streams of trades (the target of the drop-a-trade fault). */
+  boolean isTrade(String stream);
 
   /** A recorded frame reached the venue's timeline: sent to clients, or dropped by a fault. */
   void played(String frame);
@@ -27,4 +59,10 @@ public interface VenueProfile {
    * (the simulator asks again after every frame played).
    */
   RestAnswer rest(String path, Map<String, List<String>> query);
+
+  /** The venue's answer when it refuses a call (429 rate limited, 418 banned). */
+  RestAnswer refusal(int status, int retryAfterSeconds);
+
+  /** A frame the venue might send cut off in the middle (the malformed-frame fault). */
+  String malformedFrame();
 }

@@ -52,29 +52,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stand-in for a venue: an HTTP and WebSocket server that replays a {@link CaptureFile} to
- * combined-stream subscribers ({@code /stream?streams=a/b/c}, each getting only its streams),
- * answers the venue's REST API from recorded snapshots through a {@link VenueProfile}, and injects
- * faults on demand: an abrupt close (the client sees 1006), a dropped book diff, a malformed frame,
- * a stall, a 429 or 418 REST answer.
+ * A stand-in for a venue: an HTTP and WebSocket server that replays a {@link CaptureFile} to its
+ * subscribers, each getting what its subscription asks for, speaking the venue's own protocol
+ * through a {@link VenueProfile} (the handshake, subscribe messages and their answers, a book
+ * snapshot sent on subscribe, REST answered from the frames played so far), and injects faults on
+ * demand: an abrupt close (the client sees 1006), a dropped book diff or trade, a malformed frame,
+ * a stall, a 429 or 418 REST answer. The simulator knows no venue; the collector runs against it
+ * unchanged, only its URLs differ.
  *
  * <p>The recording is one timeline shared by all connections, as at a real venue, except that it
- * pauses while nobody is connected: a frame is either written to a subscriber or not played yet,
- * so "frames sent" is exact. Pace: the recorded gaps divided by {@code speed}, or as fast as the
+ * pauses while no connection has subscribed to anything: a frame is either written to a subscriber
+ * or not played yet, so "frames sent" is exact. Pace: the recorded gaps divided by {@code speed}, or as fast as the
  * sockets take them when {@code speed <= 0}. Faults: the Java methods below or {@code GET
- * /sim/faults?fault=close|drop-depth|malformed|stall|ping|rest-429|rest-418[&seconds=N]}.
- *
- * <p>Live subscriptions as Binance documents them: a text frame {@code
- * {"method":"SUBSCRIBE"|"UNSUBSCRIBE","params":[streams],"id":N}} changes the connection's streams
- * and is answered {@code {"result":null,"id":N}}; {@code LIST_SUBSCRIPTIONS} answers the list; an
- * unreadable request gets Binance's error body.
+ * /sim/faults?fault=close|drop-depth|drop-trade|malformed|stall|ping|rest-429|rest-418[&seconds=N]}.
  */
 public final class VenueSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VenueSimulator.class);
-
-  /** The frame sent by the malformed-frame fault: cut off in the middle. */
-  public static final String MALFORMED_FRAME =
-      "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":17231612";
 
   private static final int BATCH = 256;
 
@@ -92,6 +85,7 @@ public final class VenueSimulator implements AutoCloseable {
   private final Map<String, AtomicLong> sentByStream = new ConcurrentHashMap<>();
   private final AtomicLong failedWrites = new AtomicLong();
   private final AtomicLong droppedDiffs = new AtomicLong();
+  private final AtomicLong droppedTrades = new AtomicLong();
   private final AtomicLong malformedSent = new AtomicLong();
   private final AtomicLong pongs = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
@@ -100,6 +94,7 @@ public final class VenueSimulator implements AutoCloseable {
 
   private volatile Channel serverChannel;
   private volatile boolean dropNextDiff;
+  private volatile boolean dropNextTrade;
   private volatile long stalledUntilNanos;
   private final AtomicInteger restErrorStatus = new AtomicInteger();
   private volatile int restErrorRetryAfter;
@@ -107,7 +102,7 @@ public final class VenueSimulator implements AutoCloseable {
   private int cursor;
   private long nextDueNanos;
 
-  private record Subscriber(Channel channel, Set<String> streams) {}
+  private record Subscriber(Channel channel, VenueProfile.Session session) {}
 
   private record PendingRest(ChannelHandlerContext ctx, String path, Map<String, List<String>> query, boolean keepAlive) {}
 
@@ -136,16 +131,18 @@ public final class VenueSimulator implements AutoCloseable {
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(64 * 1024))
+                        // REST first: a request that is not a WebSocket upgrade is answered here,
+                        // whatever its path (a venue may serve both on "/").
+                        .addLast(new HttpHandler())
                         .addLast(
                             new WebSocketServerProtocolHandler(
                                 WebSocketServerProtocolConfig.newBuilder()
-                                    .websocketPath("/stream")
+                                    .websocketPath(profile.wsPath())
                                     .checkStartsWith(true)
                                     .dropPongFrames(false)
                                     // Closing must be abrupt (no close frame) so clients see 1006.
                                     .sendCloseFrame(null)
                                     .build()))
-                        .addLast(new HttpHandler())
                         .addLast(new WsHandler());
                   }
                 });
@@ -160,9 +157,9 @@ public final class VenueSimulator implements AutoCloseable {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
-  /** Base WebSocket URL: {@code ws://127.0.0.1:<port>/stream}. */
+  /** Base WebSocket URL: {@code ws://127.0.0.1:<port><ws path>}. */
   public String wsUrl() {
-    return "ws://127.0.0.1:" + port() + "/stream";
+    return "ws://127.0.0.1:" + port() + profile.wsPath();
   }
 
   /** Base REST URL: {@code http://127.0.0.1:<port>}. */
@@ -191,15 +188,25 @@ public final class VenueSimulator implements AutoCloseable {
     dropNextDiff = true;
   }
 
-  /** Sends {@link #MALFORMED_FRAME} to every subscriber. */
+  /** The next trade frame is played on the venue's timeline but sent to nobody. */
+  public void dropNextTrade() {
+    dropNextTrade = true;
+  }
+
+  /** Sends the profile's malformed frame (a real frame cut off in the middle) to every subscriber. */
   public void sendMalformedFrame() {
     player.execute(
         () -> {
           for (Subscriber s : subscribers) {
-            write(s.channel(), MALFORMED_FRAME, "malformed");
+            write(s.channel(), profile.malformedFrame(), "malformed");
             malformedSent.incrementAndGet();
           }
         });
+  }
+
+  /** The frame the malformed-frame fault sends. */
+  public String malformedFrame() {
+    return profile.malformedFrame();
   }
 
   /** Sends nothing for {@code duration}; connections stay open. */
@@ -241,6 +248,10 @@ public final class VenueSimulator implements AutoCloseable {
 
   public long droppedBookDiffs() {
     return droppedDiffs.get();
+  }
+
+  public long droppedTrades() {
+    return droppedTrades.get();
   }
 
   public long malformedSent() {
@@ -287,7 +298,8 @@ public final class VenueSimulator implements AutoCloseable {
       reschedule(stalled);
       return;
     }
-    if (subscribers.isEmpty()) {
+    sendDue();
+    if (!anySubscribed()) {
       answerPendingRest();
       reschedule(TimeUnit.MILLISECONDS.toNanos(5));
       return;
@@ -322,14 +334,19 @@ public final class VenueSimulator implements AutoCloseable {
         dropNextDiff = false;
         droppedDiffs.incrementAndGet();
         log.info("fault: dropped book diff #{} on {}", cursor, stream);
+      } else if (dropNextTrade && profile.isTrade(stream)) {
+        dropNextTrade = false;
+        droppedTrades.incrementAndGet();
+        log.info("fault: dropped trade #{} on {}", cursor, stream);
       } else {
         for (Subscriber s : subscribers) {
-          if (s.streams().contains(stream)) {
+          if (profile.wants(s.session(), entry.frame(), stream)) {
             write(s.channel(), entry.frame(), stream);
           }
         }
       }
       profile.played(entry.frame());
+      sendDue();
       cursor++;
       nextDueNanos = System.nanoTime();
       answerPendingRest();
@@ -344,6 +361,28 @@ public final class VenueSimulator implements AutoCloseable {
       return;
     }
     reschedule(0);
+  }
+
+  /**
+   * Whether a connection has subscribed to something: until then the timeline waits (a venue whose
+   * clients subscribe with a message after the handshake would otherwise play frames to nobody).
+   */
+  private boolean anySubscribed() {
+    for (Subscriber s : subscribers) {
+      if (!s.session().subscriptions().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Frames the venue owes its sessions now (a snapshot once known, a last trade). */
+  private void sendDue() {
+    for (Subscriber s : subscribers) {
+      for (String frame : profile.due(s.session())) {
+        write(s.channel(), frame, "due");
+      }
+    }
   }
 
   private void reschedule(long nanos) {
@@ -400,6 +439,10 @@ public final class VenueSimulator implements AutoCloseable {
   private final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if ("websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+        ctx.fireChannelRead(req.retain()); // the handshake, for the protocol handler
+        return;
+      }
       QueryStringDecoder q = new QueryStringDecoder(req.uri());
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       if (q.path().equals("/sim/faults")) {
@@ -411,9 +454,7 @@ public final class VenueSimulator implements AutoCloseable {
       if (status != 0) {
         restRefused.incrementAndGet();
         log.info("fault: answering {} with {} (Retry-After {})", q.path(), status, restErrorRetryAfter);
-        respond(ctx, new VenueProfile.RestAnswer(status,
-            "{\"code\":-1003,\"msg\":\"simulated " + status + "\"}",
-            Map.of("Retry-After", Integer.toString(restErrorRetryAfter))), keepAlive);
+        respond(ctx, profile.refusal(status, restErrorRetryAfter), keepAlive);
         return;
       }
       VenueProfile.RestAnswer answer = profile.rest(q.path(), q.parameters());
@@ -430,6 +471,7 @@ public final class VenueSimulator implements AutoCloseable {
       switch (fault) {
         case "close" -> closeAbruptly();
         case "drop-depth" -> dropNextBookDiff();
+        case "drop-trade" -> dropNextTrade();
         case "malformed" -> sendMalformedFrame();
         case "stall" -> stall(Duration.ofSeconds(seconds));
         case "ping" -> ping();
@@ -447,14 +489,10 @@ public final class VenueSimulator implements AutoCloseable {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
-        QueryStringDecoder q = new QueryStringDecoder(hs.requestUri());
-        Set<String> streams = ConcurrentHashMap.newKeySet();
-        for (String value : q.parameters().getOrDefault("streams", List.of())) {
-          streams.addAll(Arrays.asList(value.split("/")));
-        }
+        VenueProfile.Session session = profile.open(hs.requestUri());
         connections.incrementAndGet();
-        subscribers.add(new Subscriber(ctx.channel(), streams));
-        log.info("subscriber {} for {}", ctx.channel().remoteAddress(), streams);
+        subscribers.add(new Subscriber(ctx.channel(), session));
+        log.info("subscriber {} for {}", ctx.channel().remoteAddress(), session.subscriptions());
         ctx.channel().closeFuture().addListener(f -> subscribers.removeIf(s -> s.channel() == ctx.channel()));
       }
       super.userEventTriggered(ctx, evt);
@@ -465,60 +503,29 @@ public final class VenueSimulator implements AutoCloseable {
       if (frame instanceof PongWebSocketFrame) {
         pongs.incrementAndGet();
       } else if (frame instanceof TextWebSocketFrame text) {
-        String answer = subscriptionRequest(ctx.channel(), text.text());
-        ctx.channel().writeAndFlush(new TextWebSocketFrame(answer));
+        Subscriber sub = null;
+        for (Subscriber s : subscribers) {
+          if (s.channel() == ctx.channel()) {
+            sub = s;
+          }
+        }
+        if (sub == null) {
+          return;
+        }
+        List<String> answers = profile.onClientFrame(sub.session(), text.text());
+        clientFrames.incrementAndGet();
+        for (String answer : answers) {
+          ctx.channel().writeAndFlush(new TextWebSocketFrame(answer));
+        }
       }
     }
   }
 
-  /** Applies a live SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS request; returns the answer. */
-  private String subscriptionRequest(Channel channel, String text) {
-    com.fasterxml.jackson.databind.JsonNode req;
-    try {
-      req = REQUESTS.readTree(text);
-    } catch (IOException e) {
-      return "{\"error\":{\"code\":3,\"msg\":\"Invalid JSON\"},\"id\":null}";
-    }
-    com.fasterxml.jackson.databind.JsonNode id = req.path("id");
-    String idJson = id.isIntegralNumber() || id.isTextual() ? id.toString() : "null";
-    Subscriber sub = null;
-    for (Subscriber s : subscribers) {
-      if (s.channel() == channel) {
-        sub = s;
-      }
-    }
-    String method = req.path("method").asText("");
-    if (sub == null || !(method.equals("SUBSCRIBE") || method.equals("UNSUBSCRIBE") || method.equals("LIST_SUBSCRIPTIONS"))) {
-      return "{\"error\":{\"code\":2,\"msg\":\"Invalid request: unknown method '" + method.replace("\"", "") + "'\"},\"id\":" + idJson + "}";
-    }
-    if (method.equals("LIST_SUBSCRIPTIONS")) {
-      com.fasterxml.jackson.databind.node.ArrayNode list = REQUESTS.createArrayNode();
-      sub.streams().stream().sorted().forEach(list::add);
-      return "{\"result\":" + list + ",\"id\":" + idJson + "}";
-    }
-    List<String> streams = new ArrayList<>();
-    for (com.fasterxml.jackson.databind.JsonNode p : req.path("params")) {
-      if (!p.isTextual()) {
-        return "{\"error\":{\"code\":2,\"msg\":\"Invalid request: params must be stream names\"},\"id\":" + idJson + "}";
-      }
-      streams.add(p.asText());
-    }
-    if (method.equals("SUBSCRIBE")) {
-      sub.streams().addAll(streams);
-    } else {
-      sub.streams().removeAll(streams);
-    }
-    subscriptionRequests.incrementAndGet();
-    log.info("{} {} for {}", method, streams, channel.remoteAddress());
-    return "{\"result\":null,\"id\":" + idJson + "}";
-  }
+  private final AtomicLong clientFrames = new AtomicLong();
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper REQUESTS = new com.fasterxml.jackson.databind.ObjectMapper();
-  private final AtomicLong subscriptionRequests = new AtomicLong();
-
-  /** SUBSCRIBE and UNSUBSCRIBE requests applied so far. */
-  public long subscriptionRequests() {
-    return subscriptionRequests.get();
+  /** Text frames received from clients (subscribe, unsubscribe, pings) so far. */
+  public long clientFrames() {
+    return clientFrames.get();
   }
 
   @Override
@@ -533,10 +540,10 @@ public final class VenueSimulator implements AutoCloseable {
     }
   }
 
-  /** Subscribed stream names of the open connections, for diagnostics. */
-  public List<Set<String>> subscriptions() {
-    List<Set<String>> out = new ArrayList<>();
-    subscribers.forEach(s -> out.add(s.streams()));
+  /** What each open connection is subscribed to, for diagnostics. */
+  public List<List<String>> subscriptions() {
+    List<List<String>> out = new ArrayList<>();
+    subscribers.forEach(s -> out.add(s.session().subscriptions()));
     return out;
   }
 }

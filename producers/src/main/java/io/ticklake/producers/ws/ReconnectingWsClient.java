@@ -54,10 +54,15 @@ public final class ReconnectingWsClient implements AutoCloseable {
    * @param idleTimeout reconnect when no data frame arrived for this long
    * @param initialBackoff the first reconnect delay
    * @param maxBackoff the cap on the reconnect delay
-   * @param rotateAfter planned reconnect after this long (Binance cuts at 24h)
+   * @param rotateAfter planned reconnect after this long (before a venue's own 24 h cut)
    * @param maxFrameBytes largest (aggregated) frame accepted
    * @param handshakeTimeout give up a handshake after this long (then back off and retry)
-   * @param subscribeFrames text frames sent after every handshake, e.g. SUBSCRIBE requests
+   * @param subscribeFrames text frames sent after every handshake, e.g. subscribe requests
+   * @param keepaliveInterval how often to send {@code keepaliveFrame} on an open connection, or
+   *     {@code null} for no application-level keepalive
+   * @param keepaliveFrame the venue's application-level ping (OKX {@code ping})
+   * @param messagesPerSecond frames the client sends per second at most (the venue's limit on
+   *     inbound messages per connection)
    */
   public record Config(
       URI uri,
@@ -67,7 +72,10 @@ public final class ReconnectingWsClient implements AutoCloseable {
       Duration rotateAfter,
       int maxFrameBytes,
       Duration handshakeTimeout,
-      List<String> subscribeFrames) {
+      List<String> subscribeFrames,
+      Duration keepaliveInterval,
+      String keepaliveFrame,
+      int messagesPerSecond) {
 
     public static final Duration IDLE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
     public static final Duration INITIAL_BACKOFF_DEFAULT = Duration.ofMillis(250);
@@ -75,6 +83,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
     public static final Duration ROTATE_AFTER_DEFAULT = Duration.ofHours(23);
     public static final int MAX_FRAME_BYTES_DEFAULT = 16 * 1024 * 1024;
     public static final Duration HANDSHAKE_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
+    public static final int MESSAGES_PER_SECOND_DEFAULT = 5;
 
     /** Defaults for everything but the URI. */
     public static Config of(URI uri) {
@@ -86,23 +95,46 @@ public final class ReconnectingWsClient implements AutoCloseable {
           ROTATE_AFTER_DEFAULT,
           MAX_FRAME_BYTES_DEFAULT,
           HANDSHAKE_TIMEOUT_DEFAULT,
-          List.of());
+          List.of(),
+          null,
+          null,
+          MESSAGES_PER_SECOND_DEFAULT);
     }
 
     public Config withIdleTimeout(Duration d) {
-      return new Config(uri, d, initialBackoff, maxBackoff, rotateAfter, maxFrameBytes, handshakeTimeout, subscribeFrames);
+      return new Config(uri, d, initialBackoff, maxBackoff, rotateAfter, maxFrameBytes, handshakeTimeout, subscribeFrames,
+          keepaliveInterval, keepaliveFrame, messagesPerSecond);
     }
 
     public Config withBackoff(Duration initial, Duration max) {
-      return new Config(uri, idleTimeout, initial, max, rotateAfter, maxFrameBytes, handshakeTimeout, subscribeFrames);
+      return new Config(uri, idleTimeout, initial, max, rotateAfter, maxFrameBytes, handshakeTimeout, subscribeFrames,
+          keepaliveInterval, keepaliveFrame, messagesPerSecond);
     }
 
     public Config withRotateAfter(Duration d) {
-      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, d, maxFrameBytes, handshakeTimeout, subscribeFrames);
+      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, d, maxFrameBytes, handshakeTimeout, subscribeFrames,
+          keepaliveInterval, keepaliveFrame, messagesPerSecond);
     }
 
     public Config withSubscribeFrames(List<String> frames) {
-      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, rotateAfter, maxFrameBytes, handshakeTimeout, List.copyOf(frames));
+      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, rotateAfter, maxFrameBytes, handshakeTimeout,
+          List.copyOf(frames), keepaliveInterval, keepaliveFrame, messagesPerSecond);
+    }
+
+    public Config withMaxFrameBytes(int bytes) {
+      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, rotateAfter, bytes, handshakeTimeout, subscribeFrames,
+          keepaliveInterval, keepaliveFrame, messagesPerSecond);
+    }
+
+    /** An application-level ping every {@code interval} ({@code null}: none). */
+    public Config withKeepalive(Duration interval, String frame) {
+      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, rotateAfter, maxFrameBytes, handshakeTimeout,
+          subscribeFrames, interval, frame, messagesPerSecond);
+    }
+
+    public Config withMessagesPerSecond(int rate) {
+      return new Config(uri, idleTimeout, initialBackoff, maxBackoff, rotateAfter, maxFrameBytes, handshakeTimeout,
+          subscribeFrames, keepaliveInterval, keepaliveFrame, rate);
     }
   }
 
@@ -122,6 +154,8 @@ public final class ReconnectingWsClient implements AutoCloseable {
   private volatile boolean closed;
   /** The URI of the next connection; {@link #updateUri} changes it (a new stream list). */
   private volatile URI uri;
+  /** Frames every new connection sends first; {@link #updateSubscribeFrames} changes them. */
+  private volatile List<String> subscribeFrames;
   private volatile Channel channel;
   private volatile boolean open;
 
@@ -144,6 +178,7 @@ public final class ReconnectingWsClient implements AutoCloseable {
     this.clock = clock;
     URI uri = config.uri();
     this.uri = uri;
+    this.subscribeFrames = config.subscribeFrames();
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
     boolean tls;
     switch (scheme) {
@@ -230,7 +265,8 @@ public final class ReconnectingWsClient implements AutoCloseable {
     p.addLast(
         "frames",
         new WsFrameHandler(id, listener, new Events(), clock, config.idleTimeout(), config.rotateAfter(),
-            config.subscribeFrames()));
+            new WsFrameHandler.Outbound(() -> subscribeFrames, config.keepaliveInterval(), config.keepaliveFrame(),
+                config.messagesPerSecond())));
   }
 
   private final class Events implements WsFrameHandler.Events {
@@ -314,22 +350,34 @@ public final class ReconnectingWsClient implements AutoCloseable {
   }
 
   /**
-   * Sends a text frame on the open connection.
+   * Sets the frames every later connection sends once its handshake is done (the subscription of
+   * its symbols). The open connection is left alone: pair this with {@link #send} of the venue's
+   * subscribe or unsubscribe frames so the live connection and the next one agree.
+   */
+  public void updateSubscribeFrames(List<String> frames) {
+    subscribeFrames = List.copyOf(frames);
+  }
+
+  /**
+   * Sends a text frame on the open connection, paced by the venue's message limit (frames go out
+   * in order).
    *
-   * @return false when no connection is open (the next one starts from {@link #updateUri}'s URI)
+   * @return false when no connection is open (the next one starts from {@link #updateUri}'s URI and
+   *     {@link #updateSubscribeFrames}'s frames)
    */
   public boolean send(String text) {
     Channel ch = channel;
     if (!open || ch == null || !ch.isActive()) {
       return false;
     }
-    ch.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(text))
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                log.warn("sending a control frame failed: {}", f.cause().toString());
-              }
-            });
+    ch.eventLoop().execute(() -> {
+      WsFrameHandler handler = ch.pipeline().get(WsFrameHandler.class);
+      if (handler != null && ch.isActive()) {
+        handler.enqueue(text);
+      } else {
+        log.debug("connection closed before a frame could be sent; the next connection subscribes afresh");
+      }
+    });
     return true;
   }
 
@@ -355,7 +403,10 @@ public final class ReconnectingWsClient implements AutoCloseable {
 
   /** Closes the connection for good; no reconnect follows. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     Channel ch = channel;
     if (ch != null) {

@@ -3,12 +3,14 @@ package io.ticklake.producers.binance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ticklake.producers.CollectorConfig;
+import io.ticklake.producers.TopicReader;
+import io.ticklake.producers.book.BookSync;
+import io.ticklake.producers.core.Collector;
+import io.ticklake.producers.core.CollectorConfig;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.producers.sim.VenueSimulator;
 import io.ticklake.registry.RegistryConfig;
 import io.ticklake.registry.RegistryServer;
-import io.ticklake.schema.serde.AvroWireDeserializer;
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.BookDelta;
 import io.ticklake.schema.v1.DeadLetter;
@@ -25,12 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -48,9 +45,9 @@ class BinanceCollectorIT {
   private EmbeddedKafka kafka;
   private RegistryServer registry;
   private VenueSimulator sim;
-  private BinanceUsdmCollector.Running collector;
+  private Collector collector;
   private List<CaptureFile.Entry> capture;
-  private int groups;
+  private TopicReader topics;
 
   @BeforeEach
   void start() throws Exception {
@@ -63,6 +60,7 @@ class BinanceCollectorIT {
                         RegistryConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())))
             .start();
     capture = CaptureFile.readResource(CAPTURE);
+    topics = new TopicReader(kafka.bootstrapServers(), registry.url());
   }
 
   @AfterEach
@@ -82,7 +80,7 @@ class BinanceCollectorIT {
     return new VenueSimulator(capture, new BinanceUsdmSimProfile(Map.of("BTCUSDT", snapshot)), speed);
   }
 
-  private BinanceUsdmCollector.Running collect(Map<String, Object> extra) {
+  private Collector collect(Map<String, Object> extra) {
     Map<String, Object> props = new HashMap<>();
     props.put(CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url());
@@ -94,7 +92,7 @@ class BinanceCollectorIT {
     // The collector alone; gapsAreBackfilledFromRestAndMarkedFilled turns the backfill on.
     props.put(CollectorConfig.BACKFILL_ENABLED_CONFIG, "false");
     props.putAll(extra);
-    return BinanceUsdmCollector.run(new CollectorConfig(props));
+    return Collector.start(new CollectorConfig(new BinanceUsdmVenue(), props));
   }
 
   @Test
@@ -113,8 +111,8 @@ class BinanceCollectorIT {
     List<Quote> quotes = consume(Topics.QUOTES, 2563, Quote.class);
     assertThat(quotes).extracting(BinanceCollectorIT::quoteKey).containsExactlyElementsOf(expectedQuotes());
     assertThat(consumeRaw(3291)).hasSize(3291);
-    assertThat(collector.collector().orderBookSync("BTCUSDT").state()).isEqualTo(OrderBookSync.State.SYNCED);
-    assertThat(collector.collector().orderBookSync("BTCUSDT").sequenceGaps()).isZero();
+    assertThat(collector.runtime().bookSync("BTCUSDT").state()).isEqualTo(BookSync.State.SYNCED);
+    assertThat(collector.runtime().bookSync("BTCUSDT").sequenceGaps()).isZero();
   }
 
   @Test
@@ -143,13 +141,13 @@ class BinanceCollectorIT {
         .extracting(BinanceCollectorIT::tradeKey)
         .containsExactlyElementsOf(expectedTrades());
 
-    assertThat(collector.ws().reconnects()).isGreaterThanOrEqualTo(2); // the 1006 close and the stall
+    assertThat(collector.reconnects()).isGreaterThanOrEqualTo(2); // the 1006 close and the stall
     assertThat(sim.connections()).isGreaterThanOrEqualTo(3);
     assertThat(collector.rest().rateLimited()).isEqualTo(1);
     assertThat(collector.rest().banned()).isEqualTo(1);
     assertThat(sim.restRefused()).isEqualTo(2);
 
-    List<GapEvent> gaps = consumeAtLeast(Topics.GAPS, 3, GapEvent.class);
+    List<GapEvent> gaps = topics.atLeast(Topics.GAPS, 3, GapEvent.class);
     assertThat(gaps).filteredOn(g -> g.getKind() == GapKind.SEQUENCE).singleElement().satisfies(g -> {
       assertThat(g.getSymbol()).isEqualTo("BTCUSDT");
       assertThat(g.getStream()).isEqualTo("btcusdt@depth@0ms");
@@ -161,9 +159,9 @@ class BinanceCollectorIT {
         .anySatisfy(c -> assertThat(c).contains("1006"))
         .anySatisfy(c -> assertThat(c).contains("no frames for 1s"));
 
-    List<DeadLetter> dead = consumeAtLeast(Topics.DEAD_LETTER, 1, DeadLetter.class);
+    List<DeadLetter> dead = topics.atLeast(Topics.DEAD_LETTER, 1, DeadLetter.class);
     assertThat(dead).singleElement().satisfies(d -> {
-      assertThat(StandardCharsets.UTF_8.decode(d.getPayload()).toString()).isEqualTo(VenueSimulator.MALFORMED_FRAME);
+      assertThat(StandardCharsets.UTF_8.decode(d.getPayload()).toString()).isEqualTo(BinanceUsdmSimProfile.MALFORMED_FRAME);
       assertThat(d.getSource()).isEqualTo("btcusdt@trade");
       assertThat(d.getStage()).isEqualTo("parse");
     });
@@ -178,39 +176,67 @@ class BinanceCollectorIT {
     assertThat(book)
         .filteredOn(b -> b.getSnapshot() && b.getFinalUpdateId() >= sequenceGap.getFirstSequenceAfter())
         .isNotEmpty();
-    assertThat(collector.collector().orderBookSync("BTCUSDT").resyncs()).isGreaterThanOrEqualTo(1);
+    assertThat(collector.runtime().bookSync("BTCUSDT").resyncs()).isGreaterThanOrEqualTo(1);
     // Snapshots: the recorded one, one after the 1006 reconnect, one after the break (and any
     // after the stall's reconnects).
     assertThat(book).filteredOn(BookDelta::getSnapshot).hasSizeGreaterThanOrEqualTo(3);
   }
 
   /**
-   * The backfill on the simulator: an abrupt close makes the collector report a DISCONNECT gap
-   * (PENDING), and a trade-id jump is reported the way the Streams app does. Both are fetched from
-   * REST ({@code /fapi/v1/trades}, {@code /fapi/v1/klines}) and written again as FILLED; what the
-   * backfill produced is exactly the capture's trades again (same id, price, size, side), for the
-   * dedup downstream to absorb.
+   * The backfill on the simulator, exactly once: a trade is dropped by the venue (the simulator
+   * plays it but sends it to nobody), so the next trade's id jumps and the collector reports the
+   * hole as a TRADE_ID gap; an abrupt close makes it report a DISCONNECT gap from its last trade id.
+   * Both are fetched from REST ({@code /fapi/v1/trades}, {@code /fapi/v1/klines}) and written again
+   * as FILLED: the dropped trade arrives once, from REST, the same trade as captured. A gap reported
+   * wider than the hole, afterwards, fetches trades the live stream delivered: none is sent again.
+   * The trades topic holds each captured trade exactly once.
    */
   @Test
-  void gapsAreBackfilledFromRestAndMarkedFilled() throws Exception {
-    sim = simulator(0).start(0);
-    sim.injectBefore(1500, sim::closeAbruptly);
-    collector = collect(Map.of(CollectorConfig.BACKFILL_ENABLED_CONFIG, "true"));
-    await().atMost(Duration.ofSeconds(90)).until(() -> sim.finished()
-        && collector.metrics().channel("trade").produced.get() == 491);
-
+  void gapsAreBackfilledFromRestExactlyOnce() throws Exception {
     List<Trade> captured = new ArrayList<>();
+    List<Integer> tradeFrames = new ArrayList<>();
     BinanceMessageParser parser = new BinanceMessageParser();
-    for (CaptureFile.Entry e : capture) {
-      if (parser.parse(e.frame(), Instant.EPOCH).record() instanceof Trade t) {
+    for (int i = 0; i < capture.size(); i++) {
+      if (parser.parse(capture.get(i).frame(), Instant.EPOCH).record() instanceof Trade t) {
         captured.add(t);
+        tradeFrames.add(i);
       }
     }
-    Trade before = captured.get(100);
-    Trade after = captured.get(103); // trades 101 and 102 "missing"
-    Map<String, Object> p = new HashMap<>(consumerConfig());
-    p.put("bootstrap.servers", kafka.bootstrapServers());
-    GapEvent idGap =
+    sim = simulator(0).start(0);
+    sim.injectBefore(tradeFrames.get(101), sim::dropNextTrade); // trade 101 reaches nobody
+    sim.injectBefore(1500, sim::closeAbruptly);
+    collector = collect(Map.of(CollectorConfig.BACKFILL_ENABLED_CONFIG, "true"));
+    // The trade channel's produced count covers its trades and the TRADE_ID gap it reported.
+    await().atMost(Duration.ofSeconds(90)).until(() -> sim.finished()
+        && collector.metrics().channel("trade").produced.get() - collector.metrics().channel("trade").gaps.get() == 490);
+    assertThat(collector.metrics().channel("trade").gaps.get()).as("the jump over the dropped trade").isEqualTo(1);
+    assertThat(sim.droppedTrades()).isEqualTo(1);
+    Trade dropped = captured.get(101);
+
+    List<GapEvent> gaps = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(90)).until(() -> {
+      gaps.clear();
+      gaps.addAll(topics.atLeast(Topics.GAPS, 1, GapEvent.class));
+      return gaps.stream().filter(g -> g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
+          .map(GapEvent::getKind).toList().containsAll(List.of(GapKind.DISCONNECT, GapKind.TRADE_ID));
+    });
+    GapEvent idFilled = gaps.stream()
+        .filter(g -> g.getKind() == GapKind.TRADE_ID && g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
+        .findFirst().orElseThrow();
+    assertThat(idFilled.getLastGoodSequence()).isEqualTo(Long.parseLong(captured.get(100).getTradeId()));
+    assertThat(idFilled.getFirstSequenceAfter()).isEqualTo(Long.parseLong(captured.get(102).getTradeId()));
+    assertThat(idFilled.getCause()).contains("1 missing");
+    assertThat(idFilled.getBackfillDetail()).startsWith("1 trades from /fapi/v1/trades").contains("1 new, 0 already delivered");
+    GapEvent disconnect = gaps.stream()
+        .filter(g -> g.getKind() == GapKind.DISCONNECT && g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
+        .findFirst().orElseThrow();
+    assertThat(disconnect.getCause()).contains("1006");
+    assertThat(disconnect.getLastGoodSequence()).as("the disconnect names the last trade delivered").isNotNull();
+
+    // A hole reported wider than it is (99 to 103), once every trade is in: three fetched, none sent.
+    Trade before = captured.get(99);
+    Trade after = captured.get(103);
+    GapEvent wide =
         GapEvent.newBuilder()
             .setGapId("binance-usdm:BTCUSDT:TRADE_ID:trade:" + before.getTradeId())
             .setVenue("binance-usdm")
@@ -222,10 +248,11 @@ class BinanceCollectorIT {
             .setLastGoodTime(before.getEventTime())
             .setFirstTimeAfter(after.getEventTime())
             .setDetectedTime(Instant.now())
-            .setCause("trade id jump")
+            .setCause("trade id jump, as a late detector saw it")
             .setBackfillStatus(io.ticklake.schema.v1.BackfillStatus.PENDING)
             .setBackfillDetail(null)
             .build();
+    Map<String, Object> p = new HashMap<>(topics.consumerConfig());
     io.ticklake.schema.serde.AvroWireSerializer<GapEvent> ser = new io.ticklake.schema.serde.AvroWireSerializer<>();
     ser.configure(p, false);
     try (org.apache.kafka.clients.producer.KafkaProducer<String, GapEvent> producer =
@@ -233,36 +260,23 @@ class BinanceCollectorIT {
             Map.of("bootstrap.servers", kafka.bootstrapServers()),
             new org.apache.kafka.common.serialization.StringSerializer(),
             ser)) {
-      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.GAPS, "binance-usdm:BTCUSDT", idGap)).get();
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.GAPS, "binance-usdm:BTCUSDT", wide)).get();
     }
-
-    List<GapEvent> gaps = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(90)).until(() -> {
-      gaps.clear();
-      gaps.addAll(consumeAtLeast(Topics.GAPS, 1, GapEvent.class));
-      return gaps.stream().filter(g -> g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
-          .map(GapEvent::getKind).toList().containsAll(List.of(GapKind.DISCONNECT, GapKind.TRADE_ID));
-    });
-    GapEvent idFilled = gaps.stream()
-        .filter(g -> g.getGapId().equals(idGap.getGapId()) && g.getBackfillStatus() != io.ticklake.schema.v1.BackfillStatus.PENDING)
+    await().atMost(Duration.ofSeconds(60)).until(() -> topics.atLeast(Topics.GAPS, 1, GapEvent.class).stream()
+        .anyMatch(g -> g.getGapId().equals(wide.getGapId()) && g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED));
+    GapEvent wideFilled = topics.atLeast(Topics.GAPS, 1, GapEvent.class).stream()
+        .filter(g -> g.getGapId().equals(wide.getGapId()) && g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
         .findFirst().orElseThrow();
-    assertThat(idFilled.getBackfillDetail()).startsWith("2 trades from /fapi/v1/trades").contains("1m klines");
-    GapEvent disconnect = gaps.stream()
-        .filter(g -> g.getKind() == GapKind.DISCONNECT && g.getBackfillStatus() == io.ticklake.schema.v1.BackfillStatus.FILLED)
-        .findFirst().orElseThrow();
-    assertThat(disconnect.getCause()).contains("1006");
-    assertThat(collector.rest().calls()).isGreaterThanOrEqualTo(4); // depth, trades and klines, twice
-    assertThat(collector.backfill().filled()).isGreaterThanOrEqualTo(2);
+    assertThat(wideFilled.getBackfillDetail()).startsWith("3 trades from /fapi/v1/trades").contains("0 new, 3 already delivered");
 
-    // Backfilled trades are the captured ones again, byte for byte in their keys.
-    Map<String, String> byId = new HashMap<>();
-    captured.forEach(t -> byId.put(t.getTradeId(), tradeKey(t).replaceAll("\\|[^|]*$", "")));
-    List<Trade> all = consumeAtLeast(Topics.TRADES, 491 + 2, Trade.class);
-    assertThat(all.size()).isGreaterThan(491);
-    for (Trade t : all) {
-      assertThat(tradeKey(t).replaceAll("\\|[^|]*$", "")).isEqualTo(byId.get(t.getTradeId()));
-    }
-    assertThat(all.stream().filter(t -> t.getTradeId().equals(captured.get(101).getTradeId()))).hasSizeGreaterThanOrEqualTo(2);
+    // Every captured trade exactly once; the dropped one came from REST, equal to the captured one.
+    List<Trade> all = consume(Topics.TRADES, 491, Trade.class);
+    assertThat(all).extracting(Trade::getTradeId).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(captured.stream().map(Trade::getTradeId).toList());
+    Trade refilled = all.stream().filter(t -> t.getTradeId().equals(dropped.getTradeId())).findFirst().orElseThrow();
+    assertThat(tradeKey(refilled).replaceAll("\\|[^|]*$", "")).isEqualTo(tradeKey(dropped).replaceAll("\\|[^|]*$", ""));
+    assertThat(collector.metrics().channel("backfill").duplicates.get()).as("trades the backfill fetched again, not sent")
+        .isGreaterThanOrEqualTo(3);
   }
 
   private List<String> expectedTrades() throws Exception {
@@ -297,61 +311,17 @@ class BinanceCollectorIT {
         + q.getAskPrice().toPlainString() + "|" + q.getAskSize().toPlainString() + "|" + q.getEventTime();
   }
 
-  private Map<String, Object> consumerConfig() {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + groups++);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put("schema.registry.url", registry.url());
-    c.put("specific.avro.reader", true);
-    return c;
-  }
-
   private <T extends SpecificRecord> List<T> consume(String topic, int expected, Class<T> type) {
-    List<T> out = consumeAtLeast(topic, expected, type);
+    List<T> out = topics.atLeast(topic, expected, type);
     assertThat(out).hasSize(expected);
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T extends SpecificRecord> List<T> consumeAtLeast(String topic, int atLeast, Class<T> type) {
-    Deserializer<SpecificRecord> values = new AvroWireDeserializer<>();
-    values.configure(consumerConfig(), false);
-    List<T> out = new ArrayList<>();
-    try (KafkaConsumer<String, SpecificRecord> consumer =
-        new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), values)) {
-      consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add((T) r.value());
-        }
-        return out.size() >= atLeast;
-      });
-      // Anything beyond the expected count would show up here.
-      for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(500))) {
-        out.add((T) r.value());
-      }
-    }
     return out;
   }
 
   private List<byte[]> consumeRaw(int atLeast) {
     List<byte[]> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.raw("binance-usdm")));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          assertThat(r.headers().lastHeader("receive-time")).isNotNull();
-          out.add(r.value());
-        }
-        return out.size() >= atLeast;
-      });
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-        out.add(r.value());
-      }
+    for (ConsumerRecord<String, byte[]> r : topics.raw(Topics.raw("binance-usdm"), atLeast)) {
+      assertThat(r.headers().lastHeader("receive-time")).isNotNull();
+      out.add(r.value());
     }
     return out;
   }

@@ -3,7 +3,8 @@ package io.ticklake.producers.binance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ticklake.producers.ParseException;
+import io.ticklake.producers.core.ParseException;
+import io.ticklake.producers.core.ParsedFrame;
 import io.ticklake.producers.sim.CaptureFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;

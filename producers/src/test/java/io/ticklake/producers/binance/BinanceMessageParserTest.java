@@ -3,7 +3,8 @@ package io.ticklake.producers.binance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ticklake.producers.ParseException;
+import io.ticklake.producers.core.ParseException;
+import io.ticklake.producers.core.ParsedFrame;
 import io.ticklake.schema.v1.BookDelta;
 import io.ticklake.schema.v1.Level;
 import io.ticklake.schema.v1.Quote;
@@ -159,9 +160,27 @@ class BinanceMessageParserTest {
             () -> parser.parse("{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":\"x\",\"s\":\"BTCUSDT\"}}", RECEIVED))
         .isInstanceOf(ParseException.class)
         .hasMessageContaining("'E' is not an integer");
-    assertThatThrownBy(() -> parser.parse("{\"stream\":\"x\",\"data\":{\"e\":\"kline\"}}", RECEIVED))
+    assertThatThrownBy(() -> parser.parse("{\"stream\":\"btcusdt@kline_1m\",\"data\":{\"e\":\"kline\",\"E\":1,\"s\":\"BTCUSDT\"}}", RECEIVED))
         .isInstanceOf(ParseException.class)
-        .hasMessageContaining("unsupported event type 'kline'");
+        .hasMessageContaining("lacks its candle 'k'");
+  }
+
+  /** Venues add streams: an event type the parser does not know is "unknown", with its channel, not a crash. */
+  @Test
+  void unknownEventTypesAreNamedWithTheirChannel() {
+    String markPrice = "{\"stream\":\"btcusdt@markPrice@1s\",\"data\":{\"e\":\"markPriceUpdate\",\"E\":1723161256123,"
+        + "\"s\":\"BTCUSDT\",\"p\":\"61800.10000000\",\"i\":\"61790.2\",\"r\":\"0.0001\",\"T\":1723190400000}}";
+    assertThatThrownBy(() -> parser.parse(markPrice, RECEIVED))
+        .isInstanceOf(ParseException.class)
+        .hasMessageContaining("unknown event type 'markPriceUpdate'")
+        .satisfies(e -> {
+          ParseException pe = (ParseException) e;
+          assertThat(pe.stage()).isEqualTo(ParseException.STAGE_UNKNOWN);
+          assertThat(pe.channel()).isEqualTo("markPrice@1s");
+          assertThat(pe.stream()).isEqualTo("btcusdt@markPrice@1s");
+        });
+    assertThatThrownBy(() -> parser.parse("{\"stream\":\"btcusdt@x\",\"data\":{\"s\":\"BTCUSDT\"}}", RECEIVED))
+        .satisfies(e -> assertThat(((ParseException) e).stage()).isEqualTo(ParseException.STAGE_UNKNOWN));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.ticklake.producers.binance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticklake.producers.core.ParsedFrame;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.schema.v1.BookDelta;
 import io.ticklake.schema.v1.Trade;
@@ -53,7 +54,7 @@ class BinanceUsdmCaptureLoopTest {
 
   @Test
   void theFirstLoopIsTheCaptureItself() {
-    BinanceUsdmCaptureLoop loop = new BinanceUsdmCaptureLoop(CAPTURE, List.of("BTCUSDT"), Duration.ZERO);
+    BinanceUsdmCaptureLoop loop = new BinanceUsdmCaptureLoop(CAPTURE, List.of("BTCUSDT"), Duration.ofMillis(1));
     assertThat(loop.loops()).isEqualTo(1);
     assertThat(loop).containsExactlyElementsOf(CAPTURE);
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticklake.producers.book.BookSync;
+import io.ticklake.producers.core.ParsedFrame;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.schema.v1.BookDelta;
 import io.ticklake.schema.v1.GapEvent;
@@ -42,10 +44,10 @@ class CaptureReplayTest {
     List<BookDelta> books = new ArrayList<>();
     List<GapEvent> gaps = new ArrayList<>();
     long[] requested = {0};
-    OrderBookSync sync =
-        new OrderBookSync(
-            "binance-usdm", "BTCUSDT", "btcusdt@depth@0ms", (s, id) -> requested[0] = id,
-            new OrderBookSync.Output() {
+    BookSync sync =
+        new BookSync(
+            "binance-usdm", "BTCUSDT", BinanceBookSyncTest.binanceRules(), (s, id) -> requested[0] = id,
+            new BookSync.Output() {
               @Override
               public void book(BookDelta d) {
                 books.add(d);
@@ -81,7 +83,7 @@ class CaptureReplayTest {
     assertThat(quotes).hasSize(2563);
     assertThat(depthFrames).isEqualTo(237);
     assertThat(gaps).isEmpty();
-    assertThat(sync.state()).isEqualTo(OrderBookSync.State.SYNCED);
+    assertThat(sync.state()).isEqualTo(BookSync.State.SYNCED);
     assertThat(books.get(0).getSnapshot()).isTrue();
 
     Reference ref = Reference.replay(entries, snapshotBody);

@@ -3,7 +3,9 @@ package io.ticklake.producers.binance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ticklake.producers.CollectorConfig;
+import io.ticklake.producers.book.BookSync;
+import io.ticklake.producers.core.Collector;
+import io.ticklake.producers.core.CollectorConfig;
 import io.ticklake.producers.CollectorMain;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.producers.sim.VenueSimulator;
@@ -100,33 +102,34 @@ class SymbolReloadIT {
     props.put(CollectorConfig.SYMBOLS_POLL_MS_CONFIG, "100");
     // ETHUSDT alone gets no frames from this capture; the idle watchdog must not reconnect meanwhile.
     props.put(CollectorConfig.WS_IDLE_TIMEOUT_MS_CONFIG, "300000");
+    props.put(CollectorConfig.VENUE_CONFIG, "binance-usdm");
     collecting = CollectorMain.start(props);
-    BinanceUsdmCollector.Running running = collecting.running();
+    Collector running = collecting.collector();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> sim.subscriptions().size() == 1);
     assertThat(sim.subscriptions().get(0)).containsExactlyInAnyOrder("ethusdt@trade", "ethusdt@depth@0ms", "ethusdt@bookTicker");
-    assertThat(running.collector().symbols()).containsExactly("ETHUSDT");
+    assertThat(running.runtime().symbols()).containsExactly("ETHUSDT");
 
     // Add BTCUSDT: subscribed on the open connection, its book synced from a REST snapshot.
     writeSymbols(symbolsFile, "ETHUSDT,BTCUSDT");
     await().atMost(Duration.ofSeconds(60)).until(() -> {
-      OrderBookSync sync = running.collector().orderBookSync("BTCUSDT");
-      return sync != null && sync.state() == OrderBookSync.State.SYNCED && running.metrics().channel("trade").produced.get() >= 20;
+      BookSync sync = running.runtime().bookSync("BTCUSDT");
+      return sync != null && sync.state() == BookSync.State.SYNCED && running.metrics().channel("trade").produced.get() >= 20;
     });
     assertThat(sim.subscriptions().get(0)).contains("btcusdt@trade", "btcusdt@depth@0ms", "btcusdt@bookTicker");
-    assertThat(running.ws().uri().getQuery()).contains("btcusdt@trade");
+    assertThat(running.connections().get(0).uri().getQuery()).contains("btcusdt@trade");
 
     // Drop BTCUSDT: unsubscribed, its book sync stopped; the connection is still the first one.
     writeSymbols(symbolsFile, "ETHUSDT");
     await().atMost(Duration.ofSeconds(30)).until(() -> !sim.subscriptions().get(0).contains("btcusdt@trade"));
-    assertThat(running.collector().orderBookSync("BTCUSDT")).isNull();
-    assertThat(running.collector().symbols()).containsExactly("ETHUSDT");
+    assertThat(running.runtime().bookSync("BTCUSDT")).isNull();
+    assertThat(running.runtime().symbols()).containsExactly("ETHUSDT");
     long sentWhileSubscribed = sim.framesSent("btcusdt@trade");
     await().atMost(Duration.ofSeconds(90)).until(sim::finished);
     assertThat(sim.framesSent("btcusdt@trade")).as("no trade sent after UNSUBSCRIBE").isEqualTo(sentWhileSubscribed).isLessThan(491);
     assertThat(sim.connections()).as("one connection throughout: no reconnect, no restart").isEqualTo(1);
-    assertThat(running.ws().reconnects()).isZero();
-    assertThat(sim.subscriptionRequests()).isEqualTo(2);
+    assertThat(running.reconnects()).isZero();
+    assertThat(sim.clientFrames()).isEqualTo(2);
 
     // Every trade sent while subscribed reached Kafka, and the added symbol's book did too.
     await().atMost(Duration.ofSeconds(30)).until(() -> running.metrics().channel("trade").produced.get() == sentWhileSubscribed);
@@ -149,6 +152,7 @@ class SymbolReloadIT {
     props.put(CollectorConfig.REST_URL_CONFIG, sim.restUrl());
     props.put(CollectorConfig.SYMBOLS_FILE_CONFIG, symbolsFile.toString());
     props.put(CollectorConfig.SYMBOLS_POLL_MS_CONFIG, "100");
+    props.put(CollectorConfig.VENUE_CONFIG, "binance-usdm");
     collecting = CollectorMain.start(props);
     await().atMost(Duration.ofSeconds(30)).until(() -> sim.subscriptions().size() == 1);
 
@@ -156,9 +160,9 @@ class SymbolReloadIT {
     collecting.watcher().check();
     writeSymbols(symbolsFile, "");
     collecting.watcher().check();
-    assertThat(collecting.running().collector().symbols()).containsExactly("BTCUSDT");
-    assertThat(sim.subscriptions().get(0)).isEqualTo(Set.of("btcusdt@trade", "btcusdt@depth@0ms", "btcusdt@bookTicker"));
-    assertThat(sim.subscriptionRequests()).isZero();
+    assertThat(collecting.collector().runtime().symbols()).containsExactly("BTCUSDT");
+    assertThat(sim.subscriptions().get(0)).containsExactlyInAnyOrder("btcusdt@trade", "btcusdt@depth@0ms", "btcusdt@bookTicker");
+    assertThat(sim.clientFrames()).isZero();
   }
 
   private <T extends SpecificRecord> List<T> consume(String topic, int atLeast, Class<T> type) {

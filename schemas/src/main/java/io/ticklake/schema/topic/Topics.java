@@ -23,6 +23,8 @@ public final class Topics {
   public static final String QUOTES = "md.norm.quotes.v1";
   public static final String BOOK = "md.norm.book.v1";
   public static final String VENUE_CANDLES = "md.norm.candles.v1";
+  /** Reference data of every collected instrument ({@code Instrument}), the latest per venue:symbol. */
+  public static final String INSTRUMENTS = "md.ref.instruments.v1";
   public static final String OHLCV_1M = "md.agg.ohlcv-1m.v1";
   public static final String OHLCV_5M = "md.agg.ohlcv-5m.v1";
   public static final String OHLCV_1H = "md.agg.ohlcv-1h.v1";
@@ -59,6 +61,8 @@ public final class Topics {
     specs.add(data(QUOTES, NORM_RETENTION, "top of book (Quote)"));
     specs.add(data(BOOK, NORM_RETENTION, "order-book diffs and snapshots (BookDelta)"));
     specs.add(data(VENUE_CANDLES, NORM_RETENTION, "venue-native candles (Candle, source=venue)"));
+    // Reference data: the latest definition of each instrument is kept for good (compacted).
+    specs.add(new TopicSpec(INSTRUMENTS, DATA_PARTITIONS, "compact", null, "instrument reference data (Instrument)"));
     specs.add(derived(OHLCV_1M, "closed 1-minute candles from trades (Candle)"));
     specs.add(derived(OHLCV_5M, "5-minute rollups of 1-minute candles (Candle)"));
     specs.add(derived(OHLCV_1H, "1-hour rollups of 1-minute candles (Candle)"));

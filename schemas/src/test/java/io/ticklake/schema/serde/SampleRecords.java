@@ -36,7 +36,9 @@ public final class SampleRecords {
         }
         return record;
       case UNION:
-        Schema branch = schema.getTypes().get(schema.getTypes().size() - 1);
+        // The first branch that is not null (["null", T] and ["long", "null"] both fill T).
+        Schema branch = schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst()
+            .orElseThrow();
         return value(model, branch, seed);
       case ARRAY:
         List<Object> list = new ArrayList<>();

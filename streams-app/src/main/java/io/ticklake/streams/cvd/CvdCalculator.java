@@ -44,7 +44,7 @@ public final class CvdCalculator implements Aggregator<String, Trade, Cvd> {
         .setCumulative(ZERO)
         .setBuyVolume(ZERO)
         .setSellVolume(ZERO)
-        .setTradeCount(0)
+        .setTradeCount(0L)
         .setEventTime(Instant.EPOCH)
         .build();
   }

@@ -44,23 +44,32 @@ public final class DqTopology {
     Serde<GapEvent> gaps = serdes.value(GapEvent.class);
     Serde<Candle> candles = serdes.value(Candle.class);
 
+    // Each venue is judged by its traits: a venue with sessions or sparse markets has minutes
+    // without trades, a venue whose ids are not a sequence has no jumps, a polled venue is quiet
+    // between polls.
+    java.util.function.Function<String, AppConfig.VenueTraits> traits = config.venueTraits();
     KStream<String, GapEvent> tradeIds =
-        trades.processValues(new TradeIdGapProcessor(TRADE_ID_STORE), Named.as("dq-trade-id-gaps"));
+        trades.processValues(new TradeIdGapProcessor(TRADE_ID_STORE, v -> traits.apply(v).contiguousTradeIds()),
+            Named.as("dq-trade-id-gaps"));
     KStream<String, GapEvent> derivedMinutes =
-        minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m"), Named.as("dq-ohlcv-1m-gaps"));
+        minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m", v -> traits.apply(v).continuousTrading()),
+            Named.as("dq-ohlcv-1m-gaps"));
     KStream<String, GapEvent> venueMinutes =
         builder
             .stream(Topics.VENUE_CANDLES, Consumed.with(keys, candles).withName("venue-candles-source"))
-            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles-1m"), Named.as("dq-candles-1m-gaps"));
+            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles-1m", v -> traits.apply(v).continuousTrading()),
+                Named.as("dq-candles-1m-gaps"));
     KStream<String, GapEvent> staleTrades =
         trades.process(
             new StaleStreamProcessor<Trade>(
-                STALE_TRADES_STORE, "trades", config.staleAfter(), config.staleCheckInterval(), Trade::getEventTime),
+                STALE_TRADES_STORE, "trades", v -> traits.apply(v).staleAfter(), config.staleCheckInterval(), Trade::getEventTime,
+                t -> io.ticklake.streams.dq.Deduplication.canonicalLong(t.getTradeId())),
             Named.as("dq-stale-trades"));
     KStream<String, GapEvent> staleQuotes =
         quotes.process(
             new StaleStreamProcessor<Quote>(
-                STALE_QUOTES_STORE, "quotes", config.staleAfter(), config.staleCheckInterval(), Quote::getEventTime),
+                STALE_QUOTES_STORE, "quotes", v -> traits.apply(v).staleAfter(), config.staleCheckInterval(), Quote::getEventTime,
+                q -> null),
             Named.as("dq-stale-quotes"));
 
     // Each to the gaps topic on its own: a merge would join the trades', quotes' and candles'

@@ -24,13 +24,23 @@ import org.apache.kafka.streams.state.Stores;
 public final class MissingCandleProcessor implements FixedKeyProcessorSupplier<String, Candle, GapEvent> {
   private final String storeName;
   private final String stream;
+  private final java.util.function.Predicate<String> continuousTrading;
 
   /**
    * @param stream the stream named in the gap, e.g. {@code ohlcv-1m} or {@code candles-1m}
    */
   public MissingCandleProcessor(String storeName, String stream) {
+    this(storeName, stream, venue -> true);
+  }
+
+  /**
+   * @param continuousTrading whether a venue trades every minute: only then is a minute without a
+   *     candle a gap
+   */
+  public MissingCandleProcessor(String storeName, String stream, java.util.function.Predicate<String> continuousTrading) {
     this.storeName = storeName;
     this.stream = stream;
+    this.continuousTrading = continuousTrading;
   }
 
   @Override
@@ -57,7 +67,8 @@ public final class MissingCandleProcessor implements FixedKeyProcessorSupplier<S
     @Override
     public void process(FixedKeyRecord<String, Candle> record) {
       Candle candle = record.value();
-      if (candle == null || !candle.getClosed() || !"1m".equals(candle.getInterval())) {
+      if (candle == null || !candle.getClosed() || !"1m".equals(candle.getInterval())
+          || !continuousTrading.test(candle.getVenue())) {
         return;
       }
       long open = candle.getOpenTime().toEpochMilli();

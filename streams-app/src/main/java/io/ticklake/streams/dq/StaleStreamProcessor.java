@@ -27,27 +27,45 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports a key whose stream went quiet: on a WALL-CLOCK punctuation (stream time does not move
- * when nothing arrives), every key not seen for {@code staleAfter} gets a STALE_STREAM gap, once.
- * When records resume, the same gap id is sent again with {@code firstTimeAfter} set. The store
- * holds each key's activity to within a tenth of {@code staleAfter} (at most a second), which is
- * what a restart needs.
+ * when nothing arrives), every key not seen for its venue's {@code staleAfter} gets a STALE_STREAM
+ * gap, once. The gap names the last record's sequence (a trade id) where the stream has one, so a
+ * backfill starts after it, never at it. When records resume, the same gap id is sent again with
+ * {@code firstTimeAfter} (and the first sequence after) set. The store holds each key's activity to
+ * within a tenth of {@code staleAfter} (at most a second), which is what a restart needs.
  */
 public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, V, String, GapEvent> {
   private static final Logger log = LoggerFactory.getLogger(StaleStreamProcessor.class);
 
   private final String storeName;
   private final String stream;
-  private final Duration staleAfter;
+  private final Function<String, Duration> staleAfter;
   private final Duration checkInterval;
   private final Function<V, Instant> eventTime;
+  private final Function<V, Long> sequence;
 
+  /** One silence allowed for every venue; no sequence. */
   public StaleStreamProcessor(
       String storeName, String stream, Duration staleAfter, Duration checkInterval, Function<V, Instant> eventTime) {
+    this(storeName, stream, venue -> staleAfter, checkInterval, eventTime, v -> null);
+  }
+
+  /**
+   * @param staleAfter the silence allowed, by venue
+   * @param sequence a record's sequence (a numeric trade id), or {@code null} when it has none
+   */
+  public StaleStreamProcessor(
+      String storeName,
+      String stream,
+      Function<String, Duration> staleAfter,
+      Duration checkInterval,
+      Function<V, Instant> eventTime,
+      Function<V, Long> sequence) {
     this.storeName = storeName;
     this.stream = stream;
     this.staleAfter = staleAfter;
     this.checkInterval = checkInterval;
     this.eventTime = eventTime;
+    this.sequence = sequence;
   }
 
   @Override
@@ -63,6 +81,11 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
             .withCachingEnabled()); // written per record: the changelog gets the last per key per commit
   }
 
+  private static String venueOf(String key) {
+    int colon = key.indexOf(':');
+    return colon < 0 ? key : key.substring(0, colon);
+  }
+
   private final class Detector implements Processor<String, V, String, GapEvent> {
     private ProcessorContext<String, GapEvent> context;
     private KeyValueStore<String, StreamActivity> activity;
@@ -74,7 +97,6 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
      */
     private final Map<String, StreamActivity> live = new HashMap<>();
     private final Map<String, Long> persistedWallMs = new HashMap<>();
-    private long persistEveryMs;
 
     @Override
     public void init(ProcessorContext<String, GapEvent> context) {
@@ -82,7 +104,6 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
       this.activity = context.getStateStore(storeName);
       live.clear();
       persistedWallMs.clear();
-      persistEveryMs = Math.max(1, Math.min(1_000L, staleAfter.toMillis() / 10));
       context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::check);
     }
 
@@ -95,16 +116,18 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
       if (before == null) {
         before = activity.get(key);
       }
-      StreamActivity after = new StreamActivity(now, t.toEpochMilli(), false);
+      Long seq = sequence.apply(record.value());
+      StreamActivity after = new StreamActivity(now, t.toEpochMilli(), false, seq == null ? StreamActivity.NO_SEQUENCE : seq);
       live.put(key, after);
       Long persisted = persistedWallMs.get(key);
-      if (persisted == null || before == null || before.reported() || now - persisted >= persistEveryMs) {
+      if (persisted == null || before == null || before.reported() || now - persisted >= persistEveryMs(key)) {
         activity.put(key, after);
         persistedWallMs.put(key, now);
       }
       if (before != null && before.reported()) {
         // The stream is back: close the gap reported earlier (same gap id).
-        context.forward(new Record<>(record.key(), event(record.key(), before, now).setFirstTimeAfter(t).build(), now));
+        context.forward(new Record<>(record.key(), event(record.key(), before, now).setFirstTimeAfter(t)
+            .setFirstSequenceAfter(seq).build(), now));
       }
     }
 
@@ -114,20 +137,25 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
         while (it.hasNext()) {
           KeyValue<String, StreamActivity> kv = it.next();
           StreamActivity a = live.getOrDefault(kv.key, kv.value);
-          if (!a.reported() && now - a.lastWallMs() >= staleAfter.toMillis()) {
+          if (!a.reported() && now - a.lastWallMs() >= staleAfter.apply(venueOf(kv.key)).toMillis()) {
             stale.add(KeyValue.pair(kv.key, a));
           }
         }
         for (KeyValue<String, StreamActivity> kv : stale) {
           StreamActivity a = kv.value;
           log.info("Stream {} of {} stale: nothing for {} ms", stream, kv.key, now - a.lastWallMs());
-          StreamActivity reported = new StreamActivity(a.lastWallMs(), a.lastEventMs(), true);
+          StreamActivity reported = new StreamActivity(a.lastWallMs(), a.lastEventMs(), true, a.lastSequence());
           activity.put(kv.key, reported);
           live.put(kv.key, reported);
           persistedWallMs.put(kv.key, a.lastWallMs());
           context.forward(new Record<>(kv.key, event(kv.key, a, now).build(), now));
         }
       }
+    }
+
+    /** How often a key's activity is written: a tenth of its silence allowed, at most a second. */
+    private long persistEveryMs(String key) {
+      return Math.max(1, Math.min(1_000L, staleAfter.apply(venueOf(key)).toMillis() / 10));
     }
 
     private GapEvent.Builder event(String key, StreamActivity a, long now) {
@@ -139,7 +167,7 @@ public final class StaleStreamProcessor<V> implements ProcessorSupplier<String, 
           symbol,
           GapKind.STALE_STREAM,
           stream,
-          null,
+          a.lastSequence() == StreamActivity.NO_SEQUENCE ? null : a.lastSequence(),
           null,
           Instant.ofEpochMilli(a.lastEventMs()),
           null,

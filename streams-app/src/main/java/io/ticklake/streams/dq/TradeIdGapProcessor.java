@@ -26,9 +26,19 @@ import org.apache.kafka.streams.state.StoreBuilder;
  */
 public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<String, Trade, GapEvent> {
   private final String storeName;
+  private final java.util.function.Predicate<String> contiguousIds;
 
+  /** Every venue's ids checked. */
   public TradeIdGapProcessor(String storeName) {
+    this(storeName, venue -> true);
+  }
+
+  /**
+   * @param contiguousIds whether a venue's trade ids run without holes (only those venues are checked)
+   */
+  public TradeIdGapProcessor(String storeName, java.util.function.Predicate<String> contiguousIds) {
     this.storeName = storeName;
+    this.contiguousIds = contiguousIds;
   }
 
   /** The last id of a key and channel, and the event time of the trade that carried it. */
@@ -89,7 +99,7 @@ public final class TradeIdGapProcessor implements FixedKeyProcessorSupplier<Stri
     public void process(FixedKeyRecord<String, Trade> record) {
       Trade trade = record.value();
       long[] ids = ids(trade);
-      if (ids == null) {
+      if (ids == null || !contiguousIds.test(trade.getVenue())) {
         return;
       }
       String storeKey = record.key() + ":" + trade.getChannel();

@@ -12,9 +12,12 @@ import java.util.TreeMap;
 
 /**
  * An order book maintained from {@link BookDelta}s: a snapshot replaces it, a diff sets or (size 0)
- * removes levels. Prices are compared numerically, so scale differences do not matter. Checks the
- * venue's update-id chain: Binance futures via {@code pu}, Binance spot via {@code U <= last+1 <=
- * u}.
+ * removes levels. Prices are compared numerically, so scale differences do not matter. It checks
+ * the normalized chain the collector writes for every venue, and knows no venue's own rules: a
+ * diff applies when its {@code prevSequence} is the book's {@code sequence}; one whose sequence the
+ * book already has is a repeat; anything else is a break, and the book waits for the next snapshot.
+ * (A diff written before the chain existed, without {@code prevSequence}, cannot be placed: it
+ * breaks the book too.)
  */
 public final class OrderBook {
   /** What {@link #apply} did. */
@@ -36,37 +39,37 @@ public final class OrderBook {
 
   /** Applies a snapshot or diff. */
   public Result apply(BookDelta delta) {
+    long sequence = sequence(delta);
     if (delta.getSnapshot()) {
       bids.clear();
       asks.clear();
       set(bids, delta.getBids());
       set(asks, delta.getAsks());
-      lastUpdateId = delta.getFinalUpdateId();
+      lastUpdateId = sequence;
       valid = true;
       return Result.APPLIED;
     }
     if (!valid) {
       return Result.NO_SNAPSHOT;
     }
-    if (delta.getFinalUpdateId() <= lastUpdateId) {
+    if (sequence <= lastUpdateId) {
       return Result.STALE;
     }
-    Long pu = delta.getPrevFinalUpdateId();
-    Long first = delta.getFirstUpdateId();
-    boolean chained =
-        pu != null
-            ? pu == lastUpdateId
-                // The first diff after a snapshot straddles it (U <= lastUpdateId+1 <= u).
-                || (first != null && first <= lastUpdateId + 1)
-            : first == null || first <= lastUpdateId + 1;
-    if (!chained) {
+    Long prev = delta.getPrevSequence();
+    if (prev == null || prev != lastUpdateId) {
       valid = false;
       return Result.GAP;
     }
     set(bids, delta.getBids());
     set(asks, delta.getAsks());
-    lastUpdateId = delta.getFinalUpdateId();
+    lastUpdateId = sequence;
     return Result.APPLIED;
+  }
+
+  /** The normalized sequence of a delta ({@code finalUpdateId} for records written before it existed). */
+  static long sequence(BookDelta delta) {
+    Long s = delta.getSequence();
+    return s != null ? s : delta.getFinalUpdateId();
   }
 
   /** Whether the book is usable (a snapshot was loaded and no gap since). */
@@ -74,7 +77,7 @@ public final class OrderBook {
     return valid;
   }
 
-  /** The final update id of the last snapshot or diff applied. */
+  /** The sequence of the last snapshot or diff applied. */
   public long lastUpdateId() {
     return lastUpdateId;
   }
@@ -96,6 +99,8 @@ public final class OrderBook {
         .setFirstUpdateId(null)
         .setPrevFinalUpdateId(null)
         .setFinalUpdateId(lastUpdateId)
+        .setSequence(lastUpdateId)
+        .setPrevSequence(null)
         .setBids(top(bids, Integer.MAX_VALUE))
         .setAsks(top(asks, Integer.MAX_VALUE))
         .build();

@@ -37,7 +37,7 @@ public final class OhlcvAggregator implements Aggregator<String, Trade, Candle> 
         .setVolume(ZERO)
         .setQuoteVolume(ZERO)
         .setVwap(null)
-        .setTradeCount(0)
+        .setTradeCount(0L)
         .setTakerBuyVolume(ZERO)
         .setTakerSellVolume(ZERO)
         .setClosed(false)

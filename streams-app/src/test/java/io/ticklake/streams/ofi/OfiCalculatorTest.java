@@ -77,13 +77,18 @@ class OfiCalculatorTest {
     assertThat(vanish).containsExactly(d("1")); // −2 + 3
   }
 
+  /**
+   * The normalized chain only: the first diff after a snapshot (a Binance diff that straddles it,
+   * its own pu 8 pointing before the snapshot) applies because the collector chained it to the
+   * snapshot (prevSequence 10); the book never looks at the venue's own ids.
+   */
   @Test
   void orderBookFollowsChainAndDetectsGaps() {
     OrderBook book = new OrderBook();
     assertThat(book.apply(delta(false, 5L, 6, 4L, List.of(), List.of()))).isEqualTo(OrderBook.Result.NO_SNAPSHOT);
     assertThat(book.apply(delta(true, null, 10, null, List.of(lv("100", "1"), lv("99", "2")), List.of(lv("101", "3")))))
         .isEqualTo(OrderBook.Result.APPLIED);
-    assertThat(book.apply(delta(false, 9L, 12, 8L, List.of(lv("100", "0"), lv("99.5", "4")), List.of())))
+    assertThat(book.apply(chained(delta(false, 9L, 12, 8L, List.of(lv("100", "0"), lv("99.5", "4")), List.of()), 10L)))
         .isEqualTo(OrderBook.Result.APPLIED);
     assertThat(book.bids(10)).extracting(Level::getPrice).containsExactly(d("99.5"), d("99"));
     assertThat(book.apply(delta(false, 11L, 12, 10L, List.of(), List.of()))).isEqualTo(OrderBook.Result.STALE);
@@ -93,10 +98,35 @@ class OfiCalculatorTest {
     assertThat(book.apply(delta(false, 22L, 23, 21L, List.of(), List.of()))).isEqualTo(OrderBook.Result.NO_SNAPSHOT);
   }
 
+  /** A venue without update ids (Coinbase level 2): only the collector's sequence says what follows what. */
+  @Test
+  void aVenueWithoutUpdateIdsChainsOnTheCollectorsSequence() {
+    OrderBook book = new OrderBook();
+    BookDelta snap = BookDelta.newBuilder(delta(true, null, 1_000_000, null, List.of(lv("100", "1")), List.of(lv("101", "1"))))
+        .setPrevFinalUpdateId(null).build();
+    assertThat(book.apply(snap)).isEqualTo(OrderBook.Result.APPLIED);
+    BookDelta next = BookDelta.newBuilder(delta(false, null, 1_000_007, null, List.of(lv("100", "3")), List.of()))
+        .setPrevSequence(1_000_000L).build();
+    assertThat(book.apply(next)).isEqualTo(OrderBook.Result.APPLIED);
+    assertThat(book.bids(1)).extracting(Level::getSize).containsExactly(d("3"));
+    BookDelta unchained = BookDelta.newBuilder(delta(false, null, 1_000_009, null, List.of(), List.of()))
+        .setPrevSequence(null).build();
+    assertThat(book.apply(unchained)).as("a diff the collector did not chain").isEqualTo(OrderBook.Result.GAP);
+  }
+
+  /** The delta as the collector chains it: its prevSequence set. */
+  static BookDelta chained(BookDelta d, long prevSequence) {
+    return BookDelta.newBuilder(d).setPrevSequence(prevSequence).build();
+  }
+
   static Level lv(String p, String s) {
     return new Level(d(p), d(s));
   }
 
+  /**
+   * A Binance-shaped delta with the normalized chain a collector writes for a continuing diff:
+   * sequence = u, prevSequence = pu (null for snapshots).
+   */
   static BookDelta delta(boolean snap, Long first, long fin, Long pu, List<Level> bids, List<Level> asks) {
     Instant t = Instant.parse("2024-05-01T10:00:00Z");
     return BookDelta.newBuilder()
@@ -106,6 +136,8 @@ class OfiCalculatorTest {
         .setFirstUpdateId(first)
         .setFinalUpdateId(fin)
         .setPrevFinalUpdateId(pu)
+        .setSequence(fin)
+        .setPrevSequence(snap ? null : pu)
         .setBids(bids)
         .setAsks(asks)
         .setEventTime(t)

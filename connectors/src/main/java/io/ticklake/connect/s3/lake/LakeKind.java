@@ -1,26 +1,26 @@
 package io.ticklake.connect.s3.lake;
 
-import io.ticklake.connect.s3.compact.PrimaryKeys;
+import io.ticklake.schema.topic.LakeKinds;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * What compaction and QA need to know about one kind of lake data ({@code trades}, {@code
- * ohlcv-1m}, ...): its primary key, the columns that hold prices and sizes, and how its rows cover
- * time. Event kinds (trades, quotes, book) cover the minute of their {@code eventTime}; interval
- * kinds (candles, CVD, OFI) cover {@code [start, end)} of their window, which must sit on the
- * interval's grid.
+ * ohlcv-1m}, ...), read from the model's one declaration of it ({@link LakeKinds}): its primary key,
+ * the columns that hold prices and sizes, and how its rows cover time. Event kinds (trades, quotes,
+ * book) cover the minute of their {@code eventTime}; interval kinds (candles, CVD, OFI) cover
+ * {@code [start, end)} of their window, which must sit on the interval's grid.
  *
  * @param name the kind, the first segment of a partition
- * @param primaryKey the key columns; empty when the kind has none (whole-row identity)
+ * @param primaryKey the key columns
  * @param nonNegative columns that hold prices or sizes: never NaN, infinite or negative
  * @param levelArrays list-of-{@code Level} columns ({@code bids}, {@code asks}) whose price and size are checked too
  * @param grid the interval window of interval kinds
  * @param candle whether OHLC validity and closed-only apply
+ * @param timeSeries whether coverage and silences are judged (not for reference data)
  */
 public record LakeKind(
     String name,
@@ -28,42 +28,22 @@ public record LakeKind(
     List<String> nonNegative,
     List<String> levelArrays,
     Optional<Grid> grid,
-    boolean candle) {
+    boolean candle,
+    boolean timeSeries) {
 
   /** The event-time column every kind carries; the sink partitions on it. */
   public static final String EVENT_TIME = "eventTime";
 
-  /**
-   * An interval window: start and end (exclusive) columns, and a SQL expression giving the
-   * interval label ({@code 1s}, {@code 1m}, {@code 5m}, {@code 1h}, {@code 1d}) of a row; rows
-   * where {@code onlyWhere} is false (e.g. OFI's running {@code day} window) are not on a grid.
-   */
+  /** An interval window (see {@link LakeKinds.Grid}). */
   public record Grid(String start, String end, String intervalLabel, String onlyWhere) {}
 
-  private static final List<String> CANDLE_PRICES =
-      List.of("open", "high", "low", "close", "volume", "quoteVolume", "vwap", "takerBuyVolume", "takerSellVolume");
-
-  private static final Map<String, LakeKind> KINDS = Map.of(
-      "trades", events("trades", List.of("price", "size"), List.of()),
-      "quotes", events("quotes", List.of("bidPrice", "bidSize", "askPrice", "askSize"), List.of()),
-      "book", events("book", List.of(), List.of("bids", "asks")),
-      "cvd", new LakeKind("cvd", PrimaryKeys.of("cvd"), List.of("buyVolume", "sellVolume"), List.of(),
-          Optional.of(new Grid("windowStart", "windowEnd", "'1m'", "true")), false),
-      "ofi", new LakeKind("ofi", PrimaryKeys.of("ofi"), List.of(), List.of(),
-          Optional.of(new Grid("windowStart", "windowEnd", "\"window\"", "\"window\" <> 'day'")), false));
-
-  /** The rules of a kind; {@code ohlcv-*} and {@code candles} are candles; an unknown kind gets event rules. */
+  /** The rules of a declared kind; an undeclared one is refused by name. */
   public static LakeKind of(String kind) {
-    if (kind.equals("candles") || kind.startsWith("ohlcv-")) {
-      return new LakeKind(kind, PrimaryKeys.of(kind), CANDLE_PRICES, List.of(),
-          Optional.of(new Grid("openTime", "closeTime", "\"interval\"", "true")), true);
-    }
-    LakeKind known = KINDS.get(kind);
-    return known != null ? known : new LakeKind(kind, PrimaryKeys.of(kind), List.of(), List.of(), Optional.empty(), false);
-  }
-
-  private static LakeKind events(String name, List<String> nonNegative, List<String> levels) {
-    return new LakeKind(name, PrimaryKeys.of(name), nonNegative, levels, Optional.empty(), false);
+    LakeKinds.Kind k = LakeKinds.of(kind);
+    LakeKinds.Grid g = k.grid();
+    return new LakeKind(k.name(), k.primaryKey(), k.nonNegative(), k.levelArrays(),
+        g == null ? Optional.empty() : Optional.of(new Grid(g.start(), g.end(), g.intervalLabel(), g.onlyWhere())), k.candle(),
+        k.timeSeries());
   }
 
   /**

@@ -64,6 +64,16 @@ public final class LakePaths {
     return slash < 0 ? partition : partition.substring(0, slash);
   }
 
+  /** The partition's venue ({@code venue=<v>}, unescaped), or null. */
+  public static String venue(String partition) {
+    for (String seg : partition.split("/")) {
+      if (seg.startsWith("venue=")) {
+        return java.net.URLDecoder.decode(seg.substring(6), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
   /** The partition's date, or null when its last segment is not {@code date=YYYY-MM-DD}. */
   public static LocalDate date(String partition) {
     String last = partition.substring(partition.lastIndexOf('/') + 1);

@@ -26,11 +26,19 @@ public final class LakePartitioner {
   }
 
   /**
-   * The kind of a topic: the part between the stage and the version, {@code md.norm.trades.v1 ->
-   * trades}, {@code md.agg.ohlcv-1m.v1 -> ohlcv-1m}. A name outside the {@code md.} scheme is used
-   * whole, minus a trailing version.
+   * The lake kind of a topic, as the model declares it ({@link io.ticklake.schema.topic.LakeKinds}):
+   * {@code md.norm.trades.v1 -> trades}. A topic the model declares no kind for is refused by name:
+   * its rows would have no primary key.
    */
   public static String kind(String topic) {
+    return io.ticklake.schema.topic.LakeKinds.ofTopic(topic).name();
+  }
+
+  /**
+   * The part of a topic's name between the stage and the version, {@code md.agg.ohlcv-1m.v1 ->
+   * ohlcv-1m}, the convention the declared kinds follow.
+   */
+  public static String nameKind(String topic) {
     String[] parts = topic.split("\\.");
     int end = parts.length;
     if (end > 1 && VERSION.matcher(parts[end - 1]).matches()) {

@@ -146,7 +146,7 @@ public final class LakeQa {
         results.add(noFuture(st, nowUs));
         results.add(partitionDate(st, date));
         results.add(monotonic(st, columns));
-        results.addAll(gapsAndCoverage(st, kind, date, streamDates, nowUs));
+        results.addAll(gapsAndCoverage(st, kind, partition, date, streamDates, nowUs));
       }
       return new PartitionReport(partition, local.size(), rows, results);
     } catch (SQLException | IOException | RuntimeException e) {
@@ -355,8 +355,18 @@ public final class LakeQa {
         : CheckResult.fail(QaCheck.EVENT_TIME_MONOTONIC, "eventTime goes backwards: " + String.join("; ", problems));
   }
 
-  private List<CheckResult> gapsAndCoverage(Statement st, LakeKind kind, LocalDate date, TreeSet<LocalDate> streamDates, long nowUs)
-      throws SQLException {
+  private List<CheckResult> gapsAndCoverage(
+      Statement st, LakeKind kind, String partition, LocalDate date, TreeSet<LocalDate> streamDates, long nowUs) throws SQLException {
+    if (!kind.timeSeries()) {
+      String why = kind.name() + " is reference data, not a series: silences and coverage do not apply";
+      return List.of(CheckResult.skip(QaCheck.GAPS, why), CheckResult.skip(QaCheck.COVERAGE, why));
+    }
+    String venue = LakePaths.venue(partition);
+    QaSettings.VenueTraits traits = settings.venue(venue);
+    if (!traits.continuousTrading()) {
+      String why = venue + " does not trade around the clock: minutes without data are not gaps";
+      return List.of(CheckResult.skip(QaCheck.GAPS, why), CheckResult.skip(QaCheck.COVERAGE, why));
+    }
     long first;
     long last;
     try (ResultSet rs = st.executeQuery("SELECT min(" + kind.spanStartUs() + "), max(" + kind.spanEndUs() + ") FROM t")) {
@@ -366,7 +376,8 @@ public final class LakeQa {
     }
     CoverageWindow w = CoverageWindow.of(date, kind.intervalMicros(st, "t"), date.equals(streamDates.first()),
         date.equals(streamDates.last()), first, last, nowUs);
-    long threshold = settings.gapThreshold().toNanos() / 1000;
+    java.time.Duration allowed = settings.gapThreshold().compareTo(traits.staleAfter()) >= 0 ? settings.gapThreshold() : traits.staleAfter();
+    long threshold = allowed.toNanos() / 1000;
     List<long[]> gaps = new ArrayList<>();
     if (Math.min(first, w.endUs()) - w.startUs() > threshold) {
       gaps.add(new long[] {w.startUs(), Math.min(first, w.endUs())});
@@ -384,12 +395,12 @@ public final class LakeQa {
     }
     CheckResult gapResult;
     if (gaps.isEmpty()) {
-      gapResult = CheckResult.pass(QaCheck.GAPS, "no silence longer than " + settings.gapThreshold() + " from " + iso(w.startUs())
+      gapResult = CheckResult.pass(QaCheck.GAPS, "no silence longer than " + allowed + " from " + iso(w.startUs())
           + " to " + iso(w.endUs()));
     } else {
       List<String> ex = gaps.stream().limit(EXAMPLES)
           .map(g -> iso(g[0]) + " .. " + iso(g[1]) + " (" + Duration.ofNanos((g[1] - g[0]) * 1000) + ")").toList();
-      gapResult = CheckResult.fail(QaCheck.GAPS, gaps.size() + " gaps longer than " + settings.gapThreshold() + ": " + String.join("; ", ex));
+      gapResult = CheckResult.fail(QaCheck.GAPS, gaps.size() + " gaps longer than " + allowed + ": " + String.join("; ", ex));
     }
     long expected = w.expectedMinutes();
     long present = w.presentMinutes(st, "t", kind);

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp 'lib/*' io.ticklake.connect.s3.qa.QaMain [--days N] [--report FILE] [--kind K --venue V --symbol S --date D]
- *     [--gap-threshold-minutes 5] [--min-coverage 99.9]
+ *     [--gap-threshold-minutes 5] [--min-coverage 99.9] [--venue-traits binance-usdm=continuous/60,...]
  * </pre>
  *
  * Prints a summary, writes the JSON report ({@code qa-report.json} by default), exits 0 when every
@@ -22,7 +22,8 @@ import java.util.Map;
  */
 public final class QaMain {
   static final String USAGE = "usage: [--days N] [--report FILE] [--kind K] [--venue V] [--symbol S] [--date YYYY-MM-DD]"
-      + " [--gap-threshold-minutes 5] [--min-coverage 99.9] [--endpoint URL --bucket B --topics-dir lake]";
+      + " [--gap-threshold-minutes 5] [--min-coverage 99.9] [--venue-traits V=continuous|sessions/SECONDS,...]"
+      + " [--endpoint URL --bucket B --topics-dir lake]";
 
   private QaMain() {}
 
@@ -36,7 +37,7 @@ public final class QaMain {
     Integer days;
     QaSettings settings;
     try {
-      a = LakeArgs.parse(args, List.of("days", "report", "gap-threshold-minutes", "min-coverage"), List.of(), env);
+      a = LakeArgs.parse(args, List.of("days", "report", "gap-threshold-minutes", "min-coverage", "venue-traits"), List.of(), env);
       days = a.value("days") == null ? null : positive("--days", a.value("days"));
       Duration gap = a.value("gap-threshold-minutes") == null ? QaSettings.GAP_THRESHOLD_DEFAULT
           : Duration.ofMinutes(positive("--gap-threshold-minutes", a.value("gap-threshold-minutes")));
@@ -47,7 +48,8 @@ public final class QaMain {
           throw new IllegalArgumentException("--min-coverage is a percentage from 0 to 100, got " + a.value("min-coverage"));
         }
       }
-      settings = new QaSettings(gap, coverage, QaSettings.FUTURE_SKEW_DEFAULT);
+      settings = new QaSettings(gap, coverage, QaSettings.FUTURE_SKEW_DEFAULT,
+          QaSettings.VenueTraits.parse(a.value("venue-traits")));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage() + "; " + USAGE);
       return 2;

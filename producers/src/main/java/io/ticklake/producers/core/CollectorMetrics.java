@@ -1,4 +1,4 @@
-package io.ticklake.producers;
+package io.ticklake.producers.core;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,6 +41,10 @@ public final class CollectorMetrics {
     public final AtomicLong deadLettered = new AtomicLong();
     /** Gap events emitted. */
     public final AtomicLong gaps = new AtomicLong();
+    /** Frames of a channel, event type or shape the parser does not know (also dead-lettered). */
+    public final AtomicLong unknown = new AtomicLong();
+    /** Trades not sent because this process had delivered them already (repeats, overlaps). */
+    public final AtomicLong duplicates = new AtomicLong();
 
     private final Timer latency;
 
@@ -65,6 +69,14 @@ public final class CollectorMetrics {
           .description("Gap events emitted")
           .tags(tags)
           .register(registry);
+      FunctionCounter.builder("ticklake.producer.msg.unknown", unknown, AtomicLong::get)
+          .description("Frames of a channel, event type or shape the parser does not know (dead-lettered)")
+          .tags(tags)
+          .register(registry);
+      FunctionCounter.builder("ticklake.producer.duplicates", duplicates, AtomicLong::get)
+          .description("Trades not sent again because they had been delivered (venue repeats, backfill overlaps)")
+          .tags(tags)
+          .register(registry);
       latency =
           Timer.builder("ticklake.producer.latency")
               .description("Receive time minus the venue's event time of each record")
@@ -80,6 +92,8 @@ public final class CollectorMetrics {
       m.put("produceErrors", produceErrors.get());
       m.put("deadLettered", deadLettered.get());
       m.put("gaps", gaps.get());
+      m.put("unknown", unknown.get());
+      m.put("duplicates", duplicates.get());
       return m;
     }
   }
@@ -93,7 +107,8 @@ public final class CollectorMetrics {
   private final AtomicLong connectFailures = new AtomicLong();
   private final AtomicLong disconnects = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
-  private volatile boolean connected;
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int expected = 1;
   private volatile String lastFailure = "";
   private volatile Instant lastFailureTime;
 
@@ -119,8 +134,8 @@ public final class CollectorMetrics {
         .description("Open connections that ended unplanned (drop, timeout, error)")
         .tags(tags)
         .register(registry);
-    Gauge.builder("ticklake.producer.ws.connected", this, m -> m.connected ? 1 : 0)
-        .description("1 while the venue connection is open")
+    Gauge.builder("ticklake.producer.ws.connected", this, m -> m.isConnected() ? 1 : 0)
+        .description("1 while every connection to the venue is open")
         .tags(tags)
         .register(registry);
     FunctionCounter.builder("ticklake.producer.raw.written", rawProduced, AtomicLong::get)
@@ -170,10 +185,15 @@ public final class CollectorMetrics {
     return rawErrors;
   }
 
+  /** How many connections the collector keeps open (symbols sharded over several). */
+  public void expectConnections(int n) {
+    expected = n;
+  }
+
   /** A connection is open. */
   public void connected() {
     connections.incrementAndGet();
-    connected = true;
+    open.incrementAndGet();
   }
 
   /**
@@ -181,7 +201,7 @@ public final class CollectorMetrics {
    * timeout, error) is.
    */
   public void disconnected(String reason, boolean planned, Instant now) {
-    connected = false;
+    open.updateAndGet(n -> Math.max(0, n - 1));
     if (!planned) {
       disconnects.incrementAndGet();
       failure(reason, now);
@@ -190,7 +210,6 @@ public final class CollectorMetrics {
 
   /** A connection attempt failed before the handshake completed. */
   public void connectFailed(String reason, Instant now) {
-    connected = false;
     connectFailures.incrementAndGet();
     failure(reason, now);
   }
@@ -200,8 +219,9 @@ public final class CollectorMetrics {
     lastFailureTime = now;
   }
 
+  /** True while every connection the collector keeps is open. */
   public boolean isConnected() {
-    return connected;
+    return expected > 0 && open.get() >= expected;
   }
 
   /** Frames received on all channels. */
@@ -221,7 +241,9 @@ public final class CollectorMetrics {
   public Map<String, Object> status() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("venue", venue);
-    m.put("connected", connected);
+    m.put("connected", isConnected());
+    m.put("connectionsOpen", open.get());
+    m.put("connectionsExpected", expected);
     m.put("connections", connections.get());
     m.put("connectFailures", connectFailures.get());
     m.put("disconnects", disconnects.get());

@@ -1,4 +1,4 @@
-package io.ticklake.producers;
+package io.ticklake.producers.core;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SymbolsFileWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SymbolsFileWatcher.class);
-  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}");
+  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:-]{0,127}");
 
   private final Path file;
   private final Consumer<List<String>> onChange;
@@ -54,7 +53,10 @@ public final class SymbolsFileWatcher implements AutoCloseable {
     this.onChange = onChange;
   }
 
-  /** Reads the list in a file: the {@code symbols} key, comma-separated, upper-cased. */
+  /**
+   * Reads the list in a file: the {@code symbols} key, comma-separated, as written (the venue
+   * decides the case: {@link Venue#nativeSymbol}).
+   */
   public static List<String> read(Path file) throws IOException {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file)) {
@@ -68,7 +70,6 @@ public final class SymbolsFileWatcher implements AutoCloseable {
         Arrays.stream(v.split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
-            .map(s -> s.toUpperCase(Locale.ROOT))
             .distinct()
             .toList();
     if (out.isEmpty()) {

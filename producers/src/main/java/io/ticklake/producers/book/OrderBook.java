@@ -1,4 +1,4 @@
-package io.ticklake.producers.binance;
+package io.ticklake.producers.book;
 
 import io.ticklake.schema.serde.Decimals;
 import io.ticklake.schema.v1.BookDelta;
@@ -6,26 +6,25 @@ import io.ticklake.schema.v1.Level;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * A price-level order book: bids best (highest) first, asks best (lowest) first. Pure and not
  * thread-safe. Applies {@link BookDelta}s: a snapshot replaces every level, a diff sets each level
  * it names, and a size of 0 removes the level.
  *
- * <p>Levels live in hash maps keyed by the price at scale 18, since every depth frame updates
- * levels and only the periodic book snapshot reads them in order: an update is a hash lookup, not
- * a walk down a tree comparing big decimals; the sorted view is made when asked for.
+ * <p>Levels are kept sorted, so the best levels (a checksum over the top ten, a quote from the best
+ * bid and ask, truncation to a venue's depth) are read without sorting; prices are keys at scale
+ * 18, so 0.0100 and 0.01 are one level.
  */
 public final class OrderBook {
-  private static final Comparator<BigDecimal> BIDS_FIRST = Comparator.reverseOrder();
-  private static final Comparator<BigDecimal> ASKS_FIRST = Comparator.naturalOrder();
-
-  private final Map<BigDecimal, BigDecimal> bids = new HashMap<>();
-  private final Map<BigDecimal, BigDecimal> asks = new HashMap<>();
+  private final NavigableMap<BigDecimal, BigDecimal> bids = new TreeMap<>(Collections.reverseOrder());
+  private final NavigableMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
 
   /** Applies a snapshot (replacing the book) or a diff. */
   public void apply(BookDelta delta) {
@@ -38,7 +37,8 @@ public final class OrderBook {
   }
 
   private static void applySide(Map<BigDecimal, BigDecimal> side, List<Level> levels) {
-    for (Level level : levels) {
+    for (int i = 0, n = levels.size(); i < n; i++) {
+      Level level = levels.get(i);
       BigDecimal price = key(level.getPrice());
       if (level.getSize().signum() == 0) {
         side.remove(price);
@@ -60,23 +60,58 @@ public final class OrderBook {
     }
   }
 
+  /** Removes every level. */
+  public void clear() {
+    bids.clear();
+    asks.clear();
+  }
+
+  /** Keeps the best {@code depth} levels of each side (venues that truncate their books, e.g. Kraken). */
+  public void truncate(int depth) {
+    while (bids.size() > depth) {
+      bids.pollLastEntry();
+    }
+    while (asks.size() > depth) {
+      asks.pollLastEntry();
+    }
+  }
+
+  /** An independent copy. */
+  public OrderBook copy() {
+    OrderBook copy = new OrderBook();
+    copy.bids.putAll(bids);
+    copy.asks.putAll(asks);
+    return copy;
+  }
+
   /** The best {@code n} bid levels, best first. */
   public List<Level> topBids(int n) {
-    return top(bids, n, BIDS_FIRST);
+    return top(bids, n);
   }
 
   /** The best {@code n} ask levels, best first. */
   public List<Level> topAsks(int n) {
-    return top(asks, n, ASKS_FIRST);
+    return top(asks, n);
   }
 
-  private static List<Level> top(Map<BigDecimal, BigDecimal> side, int n, Comparator<BigDecimal> order) {
-    List<BigDecimal> prices = new ArrayList<>(side.keySet());
-    prices.sort(order);
-    List<Level> out = new ArrayList<>(Math.min(n, prices.size()));
-    for (int i = 0; i < prices.size() && out.size() < n; i++) {
-      BigDecimal price = prices.get(i);
-      out.add(new Level(price, side.get(price)));
+  /** The best bid, or {@code null} when there is none. */
+  public Level bestBid() {
+    Map.Entry<BigDecimal, BigDecimal> e = bids.firstEntry();
+    return e == null ? null : new Level(e.getKey(), e.getValue());
+  }
+
+  /** The best ask, or {@code null} when there is none. */
+  public Level bestAsk() {
+    Map.Entry<BigDecimal, BigDecimal> e = asks.firstEntry();
+    return e == null ? null : new Level(e.getKey(), e.getValue());
+  }
+
+  private static List<Level> top(NavigableMap<BigDecimal, BigDecimal> side, int n) {
+    List<Level> out = new ArrayList<>(Math.min(n, side.size()));
+    Iterator<Map.Entry<BigDecimal, BigDecimal>> it = side.entrySet().iterator();
+    while (out.size() < n && it.hasNext()) {
+      Map.Entry<BigDecimal, BigDecimal> e = it.next();
+      out.add(new Level(e.getKey(), e.getValue()));
     }
     return out;
   }
@@ -132,9 +167,7 @@ public final class OrderBook {
 
   @Override
   public String toString() {
-    return "OrderBook{bids=" + bids.size() + " best "
-        + bids.keySet().stream().max(ASKS_FIRST).map(BigDecimal::toPlainString).orElse("-")
-        + ", asks=" + asks.size() + " best "
-        + asks.keySet().stream().min(ASKS_FIRST).map(BigDecimal::toPlainString).orElse("-") + "}";
+    return "OrderBook{bids=" + bids.size() + " best " + (bids.isEmpty() ? "-" : bids.firstKey().toPlainString())
+        + ", asks=" + asks.size() + " best " + (asks.isEmpty() ? "-" : asks.firstKey().toPlainString()) + "}";
   }
 }

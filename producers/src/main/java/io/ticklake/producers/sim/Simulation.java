@@ -1,0 +1,53 @@
+package io.ticklake.producers.sim;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A venue offline: the profile that makes the {@link VenueSimulator} speak its protocol, the
+ * capture shipped with it, and what a capture of it holds. {@code ./ticklake up --simulate} starts
+ * one simulator per enabled venue from these; the collector runs against it unchanged.
+ */
+public interface Simulation {
+
+  /** What a capture holds, so a replay subscribes to exactly what was recorded. */
+  record Contents(Set<String> symbols, Set<String> channels) {}
+
+  /** The WebSocket path of the venue's simulated endpoint ({@code /stream}, {@code /}). */
+  String wsPath();
+
+  /** The shipped demo capture, a classpath resource ({@code /captures/<venue>/<name>.capture}). */
+  String demoCapture();
+
+  /**
+   * The REST snapshots recorded with the demo capture, by symbol (bodies exactly as the venue
+   * answered), or empty for venues whose books come in the stream.
+   */
+  Map<String, String> demoSnapshots();
+
+  /** Whether frames of a capture (its first ones) are this venue's: a bare {@code --replay FILE} is played by the venue that recognizes it. */
+  boolean recognizes(List<String> frames);
+
+  /** The symbols and collector channels a capture of this venue holds. */
+  Contents scan(List<CaptureFile.Entry> capture);
+
+  /**
+   * A profile that serves a capture of this venue.
+   *
+   * @param snapshots REST snapshot bodies recorded beside the capture, by symbol (possibly empty)
+   */
+  VenueProfile profile(Map<String, String> snapshots);
+
+  /**
+   * The capture played for longer than it lasts: looped until {@code cover} of recorded time is
+   * played (or as long as a list can be, for a zero {@code cover}), every id and time shifted so
+   * each symbol's book chain, trade ids and clock continue across the seams, as if the venue had
+   * gone on.
+   *
+   * @param playAs symbols to play a one-symbol capture as (each gets its own chain), or {@code
+   *     null} to play the capture's own symbols
+   */
+  List<CaptureFile.Entry> loop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover);
+}
