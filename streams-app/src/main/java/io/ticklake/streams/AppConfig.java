@@ -205,15 +205,19 @@ public class AppConfig extends AbstractConfig {
   public static final String STALE_AFTER_MS_TRAIT = "stale.after.ms";
   public static final String CONTINUOUS_TRADING_TRAIT = "continuous.trading";
   public static final String CONTIGUOUS_TRADE_IDS_TRAIT = "contiguous.trade.ids";
+  public static final String QUIET_SYMBOLS_TRAIT = "quiet.symbols";
 
   /**
    * What gap detection must know of a venue: how long its streams may be silent, whether it trades
    * around the clock (a missing minute is a gap), whether its trade ids leave no holes (a jump is a
    * gap). From {@code venue.<id>.stale.after.ms}, {@code venue.<id>.continuous.trading} and {@code
-   * venue.<id>.contiguous.trade.ids}; a venue named nowhere gets {@code stale.after.ms}, continuous
-   * trading and contiguous ids.
+   * venue.<id>.contiguous.trade.ids}, and whether its symbols may be quiet for hours ({@code
+   * venue.<id>.quiet.symbols}: trade silence and the candle minutes it leaves are then no gap); a
+   * venue named nowhere gets {@code stale.after.ms}, continuous trading, contiguous ids, no quiet
+   * symbols.
    */
-  public record VenueTraits(Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds) implements java.io.Serializable {}
+  public record VenueTraits(Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds, boolean quietSymbols)
+      implements java.io.Serializable {}
 
   /** The traits of a venue. */
   public VenueTraits traits(String venue) {
@@ -221,10 +225,12 @@ public class AppConfig extends AbstractConfig {
     Object stale = own.get(STALE_AFTER_MS_TRAIT);
     Object continuous = own.get(CONTINUOUS_TRADING_TRAIT);
     Object contiguous = own.get(CONTIGUOUS_TRADE_IDS_TRAIT);
+    Object quiet = own.get(QUIET_SYMBOLS_TRAIT);
     return new VenueTraits(
         stale == null ? staleAfter() : Duration.ofMillis(Long.parseLong(stale.toString().trim())),
         continuous == null || Boolean.parseBoolean(continuous.toString().trim()),
-        contiguous == null || Boolean.parseBoolean(contiguous.toString().trim()));
+        contiguous == null || Boolean.parseBoolean(contiguous.toString().trim()),
+        quiet != null && Boolean.parseBoolean(quiet.toString().trim()));
   }
 
   /** {@link #traits} of every venue, looked up once per venue. */

@@ -229,6 +229,38 @@ class TopologyFactoryTest {
     assertThat(gaps.get(0).getStream()).isEqualTo("trades");
   }
 
+  /**
+   * A venue whose symbols may be quiet for hours (its heartbeats prove the feed alive): neither a
+   * trade silence nor a minute without trades is a gap; a trade-id jump still is, and so is a
+   * silence of its quotes.
+   */
+  @Test
+  void aVenueOfQuietSymbolsReportsNoTradeSilenceOrMissingMinute() {
+    driver.close();
+    Map<String, Object> settings = new java.util.HashMap<>(Map.of(
+        StreamsConfig.APPLICATION_ID_CONFIG, "ticklake-test-quiet",
+        StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092",
+        StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("quiet").toString(),
+        AppConfig.STALE_AFTER_MS_CONFIG, "60000",
+        AppConfig.STALE_CHECK_INTERVAL_MS_CONFIG, "5000"));
+    settings.put(AppConfig.VENUE_PREFIX + Fixtures.VENUE + "." + AppConfig.QUIET_SYMBOLS_TRAIT, "true");
+    AppConfig config = new AppConfig(settings);
+    driver = new TopologyTestDriver(TopologyFactory.build(config, serdes), Fixtures.driverProperties(config), T0);
+    trades = driver.createInputTopic(Topics.TRADES, Serdes.String().serializer(), serdes.value(Trade.class).serializer());
+    quotes = driver.createInputTopic(Topics.QUOTES, Serdes.String().serializer(), serdes.value(Quote.class).serializer());
+
+    send(trade(1, T0.plusSeconds(10), Side.BUY, "100", "1"));
+    send(trade(5, T0.plusSeconds(130), Side.BUY, "100", "1")); // minute 1 empty, ids 2..4 missing
+    send(trade(6, T0.plusSeconds(200), Side.BUY, "100", "1"));
+    send(quote(1, T0.plusSeconds(200), "99", "1", "101", "1"));
+    driver.advanceWallClockTime(Duration.ofSeconds(65));
+
+    List<GapEvent> gaps = output(Topics.GAPS, GapEvent.class).readValuesToList();
+    assertThat(gaps).extracting(GapEvent::getKind).containsExactlyInAnyOrder(GapKind.TRADE_ID, GapKind.STALE_STREAM);
+    assertThat(gaps).filteredOn(g -> g.getKind() == GapKind.STALE_STREAM).singleElement()
+        .satisfies(g -> assertThat(g.getStream()).isEqualTo("quotes"));
+  }
+
   @Test
   void rollupsEqualCandlesComputedDirectlyFromTheSameTrades() {
     List<Trade> hour = new ArrayList<>();

@@ -56,7 +56,8 @@ final class QaCommand implements Callable<Integer> {
     // Each venue is judged by its traits: a venue with sessions has minutes without data.
     List<String> traits = new ArrayList<>();
     for (io.ticklake.producers.core.Venue v : io.ticklake.producers.core.Venues.all()) {
-      traits.add(v.id() + "=" + (v.traits().continuousTrading() ? "continuous" : "sessions") + "/" + v.traits().staleAfter().toSeconds());
+      traits.add(v.id() + "=" + (v.traits().continuousTrading() ? "continuous" : "sessions") + "/" + v.traits().staleAfter().toSeconds()
+          + (v.traits().quietSymbols() ? "/quiet" : ""));
     }
     CompactCommand.add(args, "--venue-traits", String.join(",", traits));
     return LakeTool.run(config, TicklakeCli.home(), LakeTool.QA_MAIN, args);

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
  *       last written before the cut-off.
  * </ul>
  *
- * Kafka topics keep their own {@code retention.ms} (see the README's topic table).
+ * Kafka topics keep their own {@code retention.ms} (see the topic table in docs/architecture.md).
  */
 @Command(
     name = "retention",

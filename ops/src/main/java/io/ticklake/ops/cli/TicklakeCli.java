@@ -375,7 +375,7 @@ public final class TicklakeCli implements Callable<Integer> {
         new ReloadSignal(options::load, stack, config.dataDir()).install();
         dq[0] =
             new DataQualityValidator(
-                    stack::config, stack::collectedSymbols, config.dataDir(), java.time.Clock.systemUTC())
+                    stack::config, stack::symbolsThatMustTrade, config.dataDir(), java.time.Clock.systemUTC())
                 .alerts(ops[0].alerts())
                 .start();
       } catch (Exception e) {

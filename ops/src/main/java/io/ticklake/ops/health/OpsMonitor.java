@@ -500,14 +500,26 @@ public final class OpsMonitor implements AutoCloseable {
       ends.forEach((tp, end) -> c.seek(tp, Math.max(0, end - GAPS_KEPT)));
       gapConsumer = c;
     }
-    List<GapEvent> kept = new ArrayList<>(gaps);
+    List<GapEvent> arrived = new ArrayList<>();
     for (ConsumerRecord<byte[], GapEvent> r : gapConsumer.poll(Duration.ofMillis(500))) {
       if (r.value() != null) {
-        kept.add(r.value());
+        arrived.add(r.value());
       }
     }
+    gaps = latestPerGap(gaps, arrived, GAPS_KEPT);
+  }
+
+  /**
+   * The newest {@code max} gaps, each once with its latest status: a gap is written again (same
+   * gap id) when its backfill ends, and the later record replaces the earlier.
+   */
+  static List<GapEvent> latestPerGap(List<GapEvent> known, List<GapEvent> arrived, int max) {
+    Map<String, GapEvent> byId = new java.util.LinkedHashMap<>();
+    known.forEach(g -> byId.put(g.getGapId(), g));
+    arrived.forEach(g -> byId.put(g.getGapId(), g));
+    List<GapEvent> kept = new ArrayList<>(byId.values());
     kept.sort(Comparator.comparing(GapEvent::getDetectedTime).reversed());
-    gaps = List.copyOf(kept.subList(0, Math.min(GAPS_KEPT, kept.size())));
+    return List.copyOf(kept.subList(0, Math.min(max, kept.size())));
   }
 
   private void refreshLake() throws Exception {

@@ -34,8 +34,10 @@ public final class ConfigReference {
     out.append(ConfigTables.row("kafka.client.*", "",
         "Kafka client settings (SASL, TLS) passed, without the prefix, to every Kafka client the stack creates.", ""));
     out.append("\n## Venue keys\n\n");
-    out.append("Each registered venue's keys, set as `venue.<id>.<key>`. For Binance USD-M the short names also work "
-        + "(`symbols` means `venue.binance-usdm.symbols`). A key not listed for a venue is refused when the configuration is loaded.\n");
+    String shortKeys = Venues.all().stream().filter(Venue::ownsShortKeys).map(Venue::id).findFirst().orElse(null);
+    out.append("Each registered venue's keys, set as `venue.<id>.<key>`.")
+        .append(shortKeys == null ? "" : " For `" + shortKeys + "` the short names also work (`symbols` means `venue." + shortKeys + ".symbols`).")
+        .append(" A key not listed for a venue is refused when the configuration is loaded.\n");
     List<Venue> venues = new ArrayList<>(Venues.all());
     venues.sort(Comparator.comparing(Venue::id));
     for (Venue venue : venues) {

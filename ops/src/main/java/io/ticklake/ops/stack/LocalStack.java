@@ -637,6 +637,7 @@ public final class LocalStack implements AutoCloseable {
       p.put("venue." + v.id() + ".stale.after.ms", Long.toString(t.staleAfter().toMillis()));
       p.put("venue." + v.id() + ".continuous.trading", Boolean.toString(t.continuousTrading()));
       p.put("venue." + v.id() + ".contiguous.trade.ids", Boolean.toString(t.contiguousTradeIds()));
+      p.put("venue." + v.id() + ".quiet.symbols", Boolean.toString(t.quietSymbols()));
     }
     if (config.flag(StackConfig.SIMULATE_CONFIG)) {
       // A replay runs on the capture's event times (2024 for the demo). Window-store changelogs are
@@ -670,7 +671,13 @@ public final class LocalStack implements AutoCloseable {
       args.addAll(List.of("--snapshots", v.snapshots().toString()));
     }
     if (v.loop()) {
-      args.addAll(List.of("--loop-seconds", config.get(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG)));
+      String seconds = config.get(StackConfig.SIMULATE_LOOP_SECONDS_CONFIG);
+      args.addAll(List.of("--loop-seconds", seconds));
+      String clock = config.get(StackConfig.SIMULATE_CLOCK_CONFIG);
+      // Today's clock for a loop that runs until stopped at the recorded pace; a faster one would run ahead of it.
+      boolean now = clock.equals("now")
+          || (clock.equals("auto") && Long.parseLong(seconds) == 0 && config.doubleValue(StackConfig.SIMULATE_SPEED_CONFIG) == 1);
+      args.addAll(List.of("--clock", now ? "now" : "recorded"));
     }
     String url = "http://" + config.bindAddress() + ":" + v.simulatorPort();
     String what = v.capture() != null ? v.capture().toString() : "the shipped capture " + v.venue().simulation().demoCapture();
@@ -798,15 +805,19 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * The symbols the collector collects now ({@code venue:symbol}, from its watched file), for the
-   * data-quality completeness check; empty when no collector runs.
+   * The symbols the collectors collect now ({@code venue:symbol}, from their watched files) that
+   * must trade in every data-quality window: those of venues whose symbols may be quiet for hours
+   * are left out. Empty when no collector runs.
    */
-  public java.util.Set<String> collectedSymbols() {
+  public java.util.Set<String> symbolsThatMustTrade() {
     java.util.Set<String> out = new java.util.TreeSet<>();
     if (!config.flag(StackConfig.COLLECTOR_ENABLED_CONFIG)) {
       return out;
     }
     for (StackVenues.VenueRun v : venues) {
+      if (v.venue().traits().quietSymbols()) {
+        continue;
+      }
       try {
         for (String s : io.ticklake.producers.core.SymbolsFileWatcher.read(symbolsFile(v.id()))) {
           out.add(v.id() + ":" + v.venue().nativeSymbol(s));

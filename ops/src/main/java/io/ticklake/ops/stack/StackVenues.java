@@ -130,6 +130,11 @@ public final class StackVenues {
       ids = !replays.isEmpty() && simulate ? List.copyOf(replays.keySet()) : Venues.ids();
     }
     String loopSetting = values.getOrDefault(StackConfig.SIMULATE_LOOP_CONFIG, "auto");
+    if (simulate && "now".equals(values.get(StackConfig.SIMULATE_CLOCK_CONFIG))
+        && Double.parseDouble(values.getOrDefault(StackConfig.SIMULATE_SPEED_CONFIG, "1")) != 1) {
+      throw new IllegalArgumentException("simulate.clock=now plays the captures on the wall clock: it needs simulate.speed=1, got "
+          + values.get(StackConfig.SIMULATE_SPEED_CONFIG) + " (use simulate.clock=recorded to replay faster)");
+    }
     int basePort = c.port(StackConfig.SIMULATOR_PORT_CONFIG);
     List<VenueRun> out = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {

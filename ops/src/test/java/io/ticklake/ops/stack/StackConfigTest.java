@@ -152,6 +152,19 @@ class StackConfigTest {
   }
 
   @Test
+  void theWallClockNeedsTheRecordedPace() throws Exception {
+    StackConfig fast = StackConfig.load(null, Map.of(),
+        Map.of("simulate", "true", "venues", "binance-usdm", "simulate.clock", "now", "simulate.speed", "20"));
+    assertThatThrownBy(() -> StackVenues.plan(fast)).hasMessageContaining("simulate.clock=now")
+        .hasMessageContaining("simulate.speed=1");
+    StackConfig atPace = StackConfig.load(null, Map.of(),
+        Map.of("simulate", "true", "venues", "binance-usdm", "simulate.clock", "now"));
+    assertThat(StackVenues.plan(atPace)).hasSize(1);
+    assertThatThrownBy(() -> StackConfig.load(null, Map.of(), Map.of("simulate.clock", "wall")))
+        .hasMessageContaining("simulate.clock").hasMessageContaining("auto, now or recorded");
+  }
+
+  @Test
   void simulatedVenuesCollectWhatTheirCaptureHoldsAndLoopTheShippedOne() throws Exception {
     StackConfig c = StackConfig.load(null, Map.of(), Map.of("simulate", "true", "venues", "binance-usdm"));
     StackVenues.VenueRun run = StackVenues.plan(c).get(0);

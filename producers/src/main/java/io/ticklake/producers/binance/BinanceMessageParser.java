@@ -252,7 +252,10 @@ public final class BinanceMessageParser implements FrameParser {
         .setPrevFinalUpdateId(null)
         .setBids(bids)
         .setAsks(asks)
-        .setEventTime(eventTime == null ? receiveTime : Instant.ofEpochMilli(eventTime))
+        // The book as of its last transaction (T): the diff that bridges it may have been sent (E)
+        // a moment before the snapshot's answer was, never before that transaction.
+        .setEventTime(transactTime != null ? Instant.ofEpochMilli(transactTime)
+            : eventTime != null ? Instant.ofEpochMilli(eventTime) : receiveTime)
         .setTransactTime(transactTime == null ? null : Instant.ofEpochMilli(transactTime))
         .setReceiveTime(receiveTime)
         .build();

@@ -23,8 +23,11 @@ import java.util.regex.Pattern;
  * The result is a lazy list (frames are rendered when read), so a day of six symbols costs no more
  * memory than the capture.
  *
- * <p>A capture that starts with diffs the recorded snapshot does not cover yet (as the demo one
- * does) keeps doing so in loop 0 only; later loops continue the chain.
+ * <p>A play may start at a later loop ({@code firstLoop}: the loop that would be playing now had
+ * the capture looped since it was recorded); its recorded snapshots are shifted the same way
+ * ({@link #snapshotAt}). A capture that starts with diffs the recorded snapshot does not cover yet
+ * (as the demo one does) keeps doing so in the first loop played only; later loops continue the
+ * chain.
  */
 public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry> implements RandomAccess {
   private static final Pattern TOKEN =
@@ -59,11 +62,15 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
     }
   }
 
+  private static final Pattern KLINE_INTERVAL = Pattern.compile("\"i\":\"(\\d+)([mhdw])\"");
+
   private final List<Template> templates = new ArrayList<>();
   private final List<Shifts> shifts = new ArrayList<>();
+  private final Map<String, Integer> symbolIndex = new HashMap<>();
   private final List<String> playAs;
   private final int size;
   private final long spanMillis;
+  private final long firstLoop;
 
   /**
    * @param capture a Binance USD-M capture
@@ -73,10 +80,18 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
    *     once); {@link Duration#ZERO} loops as long as a list can be
    */
   public BinanceUsdmCaptureLoop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover) {
+    this(capture, playAs, cover, 0);
+  }
+
+  /**
+   * As {@link #BinanceUsdmCaptureLoop(List, List, Duration)}, starting at loop {@code firstLoop}
+   * (its ids and times shifted {@code firstLoop} times).
+   */
+  public BinanceUsdmCaptureLoop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover, long firstLoop) {
     if (capture.isEmpty()) {
       throw new IllegalArgumentException("a capture loop needs frames");
     }
-    Map<String, Integer> symbolIndex = new HashMap<>();
+    this.firstLoop = firstLoop;
     for (CaptureFile.Entry e : capture) {
       Matcher sm = FRAME_SYMBOL.matcher(e.frame());
       String symbol = sm.find() ? sm.group(1).toUpperCase(Locale.ROOT) : "";
@@ -137,10 +152,7 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
           + symbolIndex.keySet());
     }
     this.playAs = playAs == null ? null : playAs.stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
-    Instant first = capture.get(0).receiveTime();
-    Instant last = capture.get(capture.size() - 1).receiveTime();
-    long span = first != null && last != null ? Duration.between(first, last).toMillis() : 0;
-    this.spanMillis = span + Math.max(1, span / Math.max(1, capture.size() - 1)); // one mean gap at the seam
+    this.spanMillis = loopSpanMillis(capture);
     long perLoop = (long) capture.size() * copies();
     long loops = cover.isZero()
         ? Integer.MAX_VALUE / perLoop
@@ -150,6 +162,64 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
       throw new IllegalArgumentException("capture loop of " + total + " frames is too long");
     }
     this.size = (int) total;
+  }
+
+  /**
+   * The recorded time one loop moves every time on by: the capture's span ({@link
+   * CaptureFile#loopSpanMillis}), rounded up to a whole number of its longest kline interval so
+   * every looped kline still opens on its interval's grid.
+   */
+  public static long loopSpanMillis(List<CaptureFile.Entry> capture) {
+    long span = Math.max(1, CaptureFile.loopSpanMillis(capture));
+    long grain = 0;
+    for (CaptureFile.Entry e : capture) {
+      if (e.frame().contains("\"e\":\"kline\"")) {
+        Matcher m = KLINE_INTERVAL.matcher(e.frame());
+        if (m.find()) {
+          long n = Long.parseLong(m.group(1));
+          long unit = switch (m.group(2)) {
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            case "d" -> 86_400_000L;
+            default -> 7 * 86_400_000L;
+          };
+          grain = Math.max(grain, n * unit);
+        }
+      }
+    }
+    return grain == 0 ? span : (span + grain - 1) / grain * grain;
+  }
+
+  /**
+   * A REST depth snapshot recorded with the capture as it reads in loop {@code loop}: {@code
+   * lastUpdateId} shifted as the symbol's diffs are, {@code E} and {@code T} as the times are.
+   *
+   * @param symbol the symbol it is for (a one-symbol capture's own shifts serve every symbol it is played as)
+   */
+  public String snapshotAt(String symbol, String body, long loop) {
+    if (loop == 0) {
+      return body;
+    }
+    Integer si = symbolIndex.get(symbol.toUpperCase(Locale.ROOT));
+    if (si == null) {
+      if (shifts.size() != 1) {
+        return body;
+      }
+      si = 0;
+    }
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(body);
+      node.put("lastUpdateId", node.get("lastUpdateId").asLong() + loop * shifts.get(si).update);
+      for (String time : List.of("E", "T")) {
+        if (node.has(time)) {
+          node.put(time, node.get(time).asLong() + loop * spanMillis);
+        }
+      }
+      return json.writeValueAsString(node);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new IllegalArgumentException("unreadable recorded depth snapshot of " + symbol + ": " + e.getMessage(), e);
+    }
   }
 
   /** One-symbol captures played for several symbols: how many copies of each frame per loop. */
@@ -178,7 +248,7 @@ public final class BinanceUsdmCaptureLoop extends AbstractList<CaptureFile.Entry
       throw new IndexOutOfBoundsException(index);
     }
     int perLoop = templates.size() * copies();
-    int loop = index / perLoop;
+    long loop = firstLoop + index / perLoop;
     int inLoop = index % perLoop;
     Template t = templates.get(inLoop / copies());
     String symbol = playAs == null ? null : playAs.get(inLoop % copies());

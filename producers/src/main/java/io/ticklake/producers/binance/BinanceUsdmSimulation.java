@@ -4,6 +4,7 @@ import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.producers.sim.Simulation;
 import io.ticklake.producers.sim.VenueProfile;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,7 +67,23 @@ final class BinanceUsdmSimulation implements Simulation {
   }
 
   @Override
-  public List<CaptureFile.Entry> loop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover) {
-    return new BinanceUsdmCaptureLoop(capture, playAs, cover);
+  public List<CaptureFile.Entry> loop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover, long firstLoop) {
+    return new BinanceUsdmCaptureLoop(capture, playAs, cover, firstLoop);
+  }
+
+  @Override
+  public long loopAt(List<CaptureFile.Entry> capture, Instant when) {
+    return CaptureFile.loopAt(capture, when, BinanceUsdmCaptureLoop.loopSpanMillis(capture));
+  }
+
+  @Override
+  public Map<String, String> snapshotsAt(List<CaptureFile.Entry> capture, Map<String, String> snapshots, long firstLoop) {
+    if (firstLoop == 0 || snapshots.isEmpty()) {
+      return snapshots;
+    }
+    BinanceUsdmCaptureLoop loop = new BinanceUsdmCaptureLoop(capture, null, Duration.ofMillis(1));
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    snapshots.forEach((symbol, body) -> out.put(symbol, loop.snapshotAt(symbol, body, firstLoop)));
+    return out;
   }
 }

@@ -225,6 +225,15 @@ public final class BookSync {
   }
 
   /**
+   * Writes {@link #bookSnapshot} to the output, if there is one, under the book's lock: a diff
+   * applied after the snapshot was taken is written after it, never before (the lake's rows of a
+   * symbol stay in sequence order).
+   */
+  public synchronized void writeBookSnapshot() {
+    bookSnapshot().ifPresent(output::book);
+  }
+
+  /**
    * The whole current book as a {@code snapshot=true} record, if synced and changed since the last
    * one (an unchanged book would repeat the last snapshot's primary key).
    */

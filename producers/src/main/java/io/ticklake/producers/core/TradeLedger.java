@@ -91,6 +91,12 @@ final class TradeLedger {
       return true;
     }
     if (find(id) >= 0) {
+      // A repeat above the latest delivered can only be one an earlier run delivered (seeded): it
+      // is the stream's latest known trade now, so a jump after it, or a mark naming it, is judged
+      // against it.
+      if (lastId == null || id > lastId) {
+        lastId = id;
+      }
       return false;
     }
     // An older id not seen yet (a backfill filling a hole): insert it, joining neighbours.

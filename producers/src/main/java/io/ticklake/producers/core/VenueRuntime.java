@@ -182,7 +182,7 @@ public final class VenueRuntime implements AutoCloseable {
       client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
       client.put("schema.registry.url", config.schemaRegistryUrl());
       try {
-        runtime.seed(DeliveredTail.read(venue.id(), client, config.restartTailRecords(), Duration.ofSeconds(60)));
+        runtime.seed(DeliveredTail.read(venue.id(), config.symbols(), client, config.restartTailRecords(), Duration.ofSeconds(60)));
       } catch (RuntimeException e) {
         // Collecting matters more: a repeat is caught by the Streams app's dedup, and QA reports it in the lake.
         log.warn("{}: what earlier runs wrote could not be read back ({}); a trade, candle or snapshot they wrote may be "
@@ -612,7 +612,7 @@ public final class VenueRuntime implements AutoCloseable {
   private void emitBookSnapshots() {
     try {
       for (BookSync sync : syncs.values()) {
-        sync.bookSnapshot().ifPresent(s -> send(Topics.BOOK, keyOf(s.getSymbol()), s, "depth", null, null, s.getReceiveTime()));
+        sync.writeBookSnapshot();
       }
     } catch (RuntimeException e) {
       log.error("{}: periodic book snapshot failed", venueId, e);

@@ -15,16 +15,25 @@ import java.time.Duration;
  *     to backfill); false when ids are shared across symbols, hashes or otherwise not a sequence
  * @param tradeIdsByChannel true when the trade ids of different channels are separate sequences
  *     (aggregate and individual trades), so continuity is checked per channel
+ * @param quietSymbols true when a symbol may go without a trade for hours (a venue listing sparse
+ *     markets) and the venue's own heartbeats tell a dead feed from a quiet market: a silence of
+ *     trades, and the minutes without a candle it leaves, are then neither a stale stream nor a gap
+ *     (its book and quotes are still judged)
  */
 public record VenueTraits(
-    Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds, boolean tradeIdsByChannel) {
+    Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds, boolean tradeIdsByChannel,
+    boolean quietSymbols) {
 
   /** A crypto venue: trades around the clock, numbers trades per symbol without holes. */
   public static VenueTraits continuous(Duration staleAfter) {
-    return new VenueTraits(staleAfter, true, true, false);
+    return new VenueTraits(staleAfter, true, true, false, false);
   }
 
   public VenueTraits withTradeIdsByChannel(boolean byChannel) {
-    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, byChannel);
+    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, byChannel, quietSymbols);
+  }
+
+  public VenueTraits withQuietSymbols(boolean quiet) {
+    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, tradeIdsByChannel, quiet);
   }
 }

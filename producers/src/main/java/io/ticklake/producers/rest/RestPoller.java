@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The clock is the venue's: the newest event time the collector has seen from it. Live, that is
  * the wall clock a moment ago; on a replay it is the capture's, so a period is polled when the
- * venue has closed it, whatever the recording's date. Polls of a channel never overlap; a failed
- * poll is logged and the next one reaches back over it (channels ask for a range that covers the
- * previous period too).
+ * venue has closed it, whatever the recording's date. Each poll asks for exactly the periods closed
+ * since the last successful one: a failed poll is logged and its periods are asked again with the
+ * next period's, a poller behind by many periods asks for all of them, and the first poll after a start
+ * reaches back {@code reach}, so an outage or a restart leaves no hole (what was written already is
+ * not written again: the collector remembers, across restarts, the closed candles it wrote). Polls
+ * of a channel never overlap.
  */
 public final class RestPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RestPoller.class);
@@ -37,10 +40,13 @@ public final class RestPoller implements AutoCloseable {
    * @param name the channel, for counters and logs ({@code candles-1m})
    * @param period how often: a poll follows the end of each period on the UTC grid
    * @param delay how long after the period's end (venue time), so the venue has closed it
-   * @param poll asked with the end of the period just over; completes with the records to send
+   * @param reach how far back before the first period the first poll after a start reaches
+   * @param poll asked for the periods in [from, to), both on the period's grid; completes with the
+   *     records to send
    */
   public record PolledChannel(
-      String name, Duration period, Duration delay, Function<Instant, CompletableFuture<List<SpecificRecord>>> poll) {}
+      String name, Duration period, Duration delay, Duration reach,
+      BiFunction<Instant, Instant, CompletableFuture<List<SpecificRecord>>> poll) {}
 
   private final String venue;
   private final List<PolledChannel> channels;
@@ -49,6 +55,8 @@ public final class RestPoller implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Map<PolledChannel, Instant> polledThrough = new HashMap<>();
   private final Map<PolledChannel, Boolean> busy = new HashMap<>();
+  /** After a failed poll, the venue time before which the channel is not polled again (its next period's close). */
+  private final Map<PolledChannel, Instant> notBefore = new HashMap<>();
 
   /**
    * @param venueClock the venue's time now ({@code null} until the venue has said anything)
@@ -90,40 +98,47 @@ public final class RestPoller implements AutoCloseable {
       if (Boolean.TRUE.equals(busy.get(c))) {
         continue;
       }
-      Instant through = polledThrough.computeIfAbsent(c, x -> floor(now, c.period()));
-      Instant end = through.plus(c.period());
-      if (now.isBefore(end.plus(c.delay()))) {
+      Instant retry = notBefore.get(c);
+      if (retry != null && now.isBefore(retry)) {
         continue;
       }
-      // Behind by several periods (a replay at speed, a pause): the latest one, which reaches back.
-      Instant latest = floor(now.minus(c.delay()), c.period());
-      if (latest.isAfter(end)) {
-        end = latest;
+      Instant from = polledThrough.computeIfAbsent(c, x -> floor(now, c.period()).minus(c.reach()));
+      // Every period over (by the delay) since the last successful poll, however many.
+      Instant to = floor(now.minus(c.delay()), c.period());
+      if (!to.isAfter(from)) {
+        continue;
       }
       busy.put(c, true);
-      Instant polled = end;
       CompletableFuture<List<SpecificRecord>> f;
       try {
-        f = c.poll().apply(polled);
+        f = c.poll().apply(from, to);
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
-      f.whenComplete((records, error) -> done(c, polled, records, error));
+      f.whenComplete((records, error) -> done(c, from, to, records, error));
     }
   }
 
-  private void done(PolledChannel c, Instant end, List<SpecificRecord> records, Throwable error) {
+  private void done(PolledChannel c, Instant from, Instant to, List<SpecificRecord> records, Throwable error) {
+    boolean sent = error == null;
     if (error != null) {
-      log.warn("{}: poll of {} for the period ending {} failed: {}; the next poll reaches back", venue, c.name(), end, error.toString());
+      log.warn("{}: poll of {} for {} .. {} failed: {}; the next poll asks for these periods again", venue, c.name(), from, to,
+          error.toString());
     } else if (!records.isEmpty()) {
       try {
         sink.accept(c.name(), records);
       } catch (RuntimeException e) {
-        log.error("{}: records of {} could not be sent", venue, c.name(), e);
+        sent = false;
+        log.error("{}: records of {} could not be sent; the next poll asks for them again", venue, c.name(), e);
       }
     }
     synchronized (this) {
-      polledThrough.put(c, end);
+      if (sent) {
+        polledThrough.put(c, to);
+        notBefore.remove(c);
+      } else {
+        notBefore.put(c, to.plus(c.period()).plus(c.delay())); // with the next period, not in a tight loop
+      }
       busy.put(c, false);
     }
   }

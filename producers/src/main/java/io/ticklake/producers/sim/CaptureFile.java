@@ -165,6 +165,32 @@ public final class CaptureFile {
     return out;
   }
 
+  /**
+   * The loop of a capture looped every {@code spanMillis} since it was recorded that plays at
+   * {@code when}; 0 without receive times or before the capture's first frame.
+   */
+  public static long loopAt(List<Entry> capture, Instant when, long spanMillis) {
+    Instant first = capture.isEmpty() ? null : capture.get(0).receiveTime();
+    if (spanMillis <= 0 || first == null || !when.isAfter(first)) {
+      return 0;
+    }
+    return java.time.Duration.between(first, when).toMillis() / spanMillis;
+  }
+
+  /**
+   * The recorded time one play of a capture takes when it is looped: first to last receive time,
+   * plus one mean gap between frames at the seam; 0 when the frames carry no receive times.
+   */
+  public static long loopSpanMillis(List<Entry> capture) {
+    Instant first = capture.isEmpty() ? null : capture.get(0).receiveTime();
+    Instant last = capture.isEmpty() ? null : capture.get(capture.size() - 1).receiveTime();
+    if (first == null || last == null) {
+      return 0;
+    }
+    long span = java.time.Duration.between(first, last).toMillis();
+    return span + Math.max(1, span / Math.max(1, capture.size() - 1));
+  }
+
   /** One capture line for a frame received at {@code receiveTime}, without the line break. */
   public static String format(Instant receiveTime, String frame) {
     return receiveTime.getEpochSecond() + "." + String.format("%09d", receiveTime.getNano()) + ": " + frame;

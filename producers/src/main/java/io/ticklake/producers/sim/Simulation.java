@@ -1,6 +1,7 @@
 package io.ticklake.producers.sim;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,26 @@ public interface Simulation {
    *
    * @param playAs symbols to play a one-symbol capture as (each gets its own chain), or {@code
    *     null} to play the capture's own symbols
+   * @param firstLoop the loop the play starts at: 0 plays the capture as recorded first; {@link
+   *     #loopAt} plays it as if it had been looping since it was recorded
    */
-  List<CaptureFile.Entry> loop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover);
+  List<CaptureFile.Entry> loop(List<CaptureFile.Entry> capture, List<String> playAs, Duration cover, long firstLoop);
+
+  /**
+   * The loop that would be playing at {@code when} had the capture been looping since it was
+   * recorded, so its times are those of {@code when} (within one loop's span) and its ids carry on
+   * from any earlier play; 0 when the capture's frames carry no receive times or when it is not
+   * over yet.
+   */
+  default long loopAt(List<CaptureFile.Entry> capture, Instant when) {
+    return CaptureFile.loopAt(capture, when, CaptureFile.loopSpanMillis(capture));
+  }
+
+  /**
+   * The REST snapshots recorded with a capture as they read when the play starts at loop {@code
+   * firstLoop} (ids and times shifted as the frames are); unchanged by default.
+   */
+  default Map<String, String> snapshotsAt(List<CaptureFile.Entry> capture, Map<String, String> snapshots, long firstLoop) {
+    return snapshots;
+  }
 }

@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * beside the capture are found by name, {@code <symbol>-<capture name>.snapshots.jsonl}), {@code
  * --speed X} (default 1; 0 = as fast as possible), {@code --loop-seconds N} (loop the capture until
  * N seconds of recorded time are played, ids and times shifted so every chain continues; 0 loops
- * until stopped), {@code --symbols A,B,C} (play a one-symbol capture as each of them).
+ * until stopped), {@code --clock now|recorded} (a loop starts as recorded, or, with {@code now}, at
+ * the loop that would be playing now had the capture looped since it was recorded: today's times,
+ * ids that carry on across restarts), {@code --symbols A,B,C} (play a one-symbol capture as each of
+ * them).
  */
 public final class SimulatorMain {
   private static final Logger log = LoggerFactory.getLogger(SimulatorMain.class);
@@ -38,6 +41,7 @@ public final class SimulatorMain {
     double speed = 1;
     List<String> symbols = null;
     Long loopSeconds = null;
+    boolean now = false;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--venue" -> venueId = args[i + 1];
@@ -48,6 +52,11 @@ public final class SimulatorMain {
         case "--speed" -> speed = Double.parseDouble(args[i + 1]);
         case "--symbols" -> symbols = Arrays.stream(args[i + 1].split(",")).map(String::trim).toList();
         case "--loop-seconds" -> loopSeconds = Long.parseLong(args[i + 1]);
+        case "--clock" -> now = switch (args[i + 1]) {
+          case "now" -> true;
+          case "recorded" -> false;
+          default -> throw new IllegalArgumentException("--clock is now or recorded, got " + args[i + 1]);
+        };
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -58,7 +67,7 @@ public final class SimulatorMain {
       throw new IllegalArgumentException("--venue ID is required: one of " + String.join(", ", Venues.ids()));
     }
     Venue venue = Venues.get(venueId);
-    VenueSimulator sim = start(venue, port, capture, snapshots, snapshotSymbol, speed, symbols, loopSeconds);
+    VenueSimulator sim = start(venue, port, capture, snapshots, snapshotSymbol, speed, symbols, loopSeconds, now);
     log.info("{} simulator: ws.url={} rest.url={}", venue.id(), sim.wsUrl(), sim.restUrl());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -74,10 +83,13 @@ public final class SimulatorMain {
    * @param capture a capture file, or {@code null} for the venue's shipped one
    * @param snapshots one symbol's snapshots file, or {@code null} to find them beside the capture
    * @param loopSeconds recorded time to loop for (0: until stopped), or {@code null} to play once
+   * @param now play a loop as if the capture had been looping since it was recorded, so its times
+   *     are today's and its ids carry on from any earlier play ({@link Simulation#loopAt}); else it
+   *     starts as recorded
    */
   public static VenueSimulator start(
       Venue venue, int port, Path capture, Path snapshots, String snapshotSymbol, double speed, List<String> symbols,
-      Long loopSeconds) throws Exception {
+      Long loopSeconds, boolean now) throws Exception {
     Simulation simulation = venue.simulation();
     List<CaptureFile.Entry> frames = capture == null ? CaptureFile.readResource(simulation.demoCapture()) : CaptureFile.read(capture);
     Simulation.Contents contents = simulation.scan(frames);
@@ -111,12 +123,23 @@ public final class SimulatorMain {
     }
     if (symbols != null || loopSeconds != null) {
       Duration cover = Duration.ofSeconds(loopSeconds == null ? 0 : loopSeconds);
-      List<CaptureFile.Entry> loop = simulation.loop(frames, symbols, loopSeconds == null ? Duration.ofMillis(1) : cover);
-      log.info("{}: looping the capture for {} ({} frames; {})", venue.id(), symbols != null ? symbols : contents.symbols(),
-          loop.size(), loopSeconds == null ? "once" : cover.isZero() ? "until stopped" : cover + " of recorded time");
+      long firstLoop = now && loopSeconds != null ? simulation.loopAt(frames, java.time.Instant.now()) : 0;
+      List<CaptureFile.Entry> loop =
+          simulation.loop(frames, symbols, loopSeconds == null ? Duration.ofMillis(1) : cover, firstLoop);
+      Map<String, String> shifted = new LinkedHashMap<>(simulation.snapshotsAt(frames, recorded, firstLoop));
+      recorded.clear();
+      recorded.putAll(shifted);
+      log.info("{}: looping the capture for {} ({} frames; {}; from loop {}, first frame at {})", venue.id(),
+          symbols != null ? symbols : contents.symbols(), loop.size(),
+          loopSeconds == null ? "once" : cover.isZero() ? "until stopped" : cover + " of recorded time", firstLoop,
+          loop.isEmpty() ? null : loop.get(0).receiveTime());
       frames = loop;
     }
     log.info("{}: snapshots recorded for {}", venue.id(), recorded.keySet());
-    return new VenueSimulator(frames, simulation.profile(recorded), speed).start(port);
+    VenueSimulator sim = new VenueSimulator(frames, simulation.profile(recorded), speed);
+    if (now && loopSeconds != null && speed == 1) {
+      sim.onTheWallClock(); // today's times, played when the clock says so
+    }
+    return sim.start(port);
   }
 }

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.io.IOException;
@@ -101,6 +102,7 @@ public final class VenueSimulator implements AutoCloseable {
   private volatile boolean finished;
   private int cursor;
   private long nextDueNanos;
+  private volatile boolean wallClock;
 
   private record Subscriber(Channel channel, VenueProfile.Session session) {}
 
@@ -116,6 +118,16 @@ public final class VenueSimulator implements AutoCloseable {
     this.frames = frames instanceof RandomAccess ? Collections.unmodifiableList(frames) : List.copyOf(frames);
     this.profile = profile;
     this.speed = speed;
+  }
+
+  /**
+   * Plays each frame at its receive time on the wall clock (frames whose time has passed, as fast
+   * as the sockets take them), for a capture whose times were moved to today ({@code --clock
+   * now}): what a client gets is as fresh as the clock says, however long it took to connect.
+   */
+  public VenueSimulator onTheWallClock() {
+    this.wallClock = true;
+    return this;
   }
 
   /** Binds to {@code port} (0 for any free port) and starts the player. */
@@ -318,7 +330,13 @@ public final class VenueSimulator implements AutoCloseable {
         }
       }
       CaptureFile.Entry entry = frames.get(cursor);
-      if (speed > 0 && cursor > 0) {
+      if (wallClock && entry.receiveTime() != null) {
+        long wait = Duration.between(Instant.now(), entry.receiveTime()).toNanos();
+        if (wait > 0) {
+          reschedule(wait);
+          return;
+        }
+      } else if (speed > 0 && cursor > 0) {
         CaptureFile.Entry prev = frames.get(cursor - 1);
         if (entry.receiveTime() != null && prev.receiveTime() != null) {
           long gap = (long) (Duration.between(prev.receiveTime(), entry.receiveTime()).toNanos() / speed);

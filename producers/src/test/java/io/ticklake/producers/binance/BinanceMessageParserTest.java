@@ -209,7 +209,10 @@ class BinanceMessageParserTest {
     assertThat(s.getFinalUpdateId()).isEqualTo(1027024L);
     assertThat(s.getBids()).containsExactly(new Level(dec("4"), dec("431")));
     assertThat(s.getAsks()).containsExactly(new Level(dec("4.000002"), dec("12")));
-    assertThat(s.getEventTime()).isEqualTo(Instant.ofEpochMilli(1589436922972L));
+    // The book as of its last transaction (T), not when the answer was sent (E).
+    assertThat(s.getEventTime()).isEqualTo(Instant.ofEpochMilli(1589436922959L));
+    assertThat(parser.parseDepthSnapshot("BTCUSDT", body.replace(",\"T\":1589436922959", ""), RECEIVED).getEventTime())
+        .isEqualTo(Instant.ofEpochMilli(1589436922972L));
     assertThatThrownBy(() -> parser.parseDepthSnapshot("BTCUSDT", "{\"code\":-1121}", RECEIVED))
         .isInstanceOf(ParseException.class);
   }

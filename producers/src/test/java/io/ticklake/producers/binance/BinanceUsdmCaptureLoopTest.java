@@ -58,4 +58,61 @@ class BinanceUsdmCaptureLoopTest {
     assertThat(loop.loops()).isEqualTo(1);
     assertThat(loop).containsExactlyElementsOf(CAPTURE);
   }
+
+  /**
+   * A play that starts at loop k is loop k of a play from the start, frame for frame, and the
+   * recorded snapshot shifted to loop k is bridged by the same diff as in loop 0.
+   */
+  @Test
+  void aPlayStartingAtALaterLoopIsThatLoopOfAPlayFromTheStartAndItsSnapshotFits() throws Exception {
+    BinanceUsdmCaptureLoop fromStart = new BinanceUsdmCaptureLoop(CAPTURE, null, Duration.ofSeconds(60));
+    BinanceUsdmCaptureLoop fromFourth = new BinanceUsdmCaptureLoop(CAPTURE, null, Duration.ofSeconds(10), 4);
+    for (int i = 0; i < CAPTURE.size(); i += 5) {
+      assertThat(fromFourth.get(i)).isEqualTo(fromStart.get(4 * CAPTURE.size() + i));
+    }
+    String snapshot = CaptureFile.lastLineOfResource("/captures/binance-usdm/btcusdt-20240808.snapshots.jsonl");
+    long recorded = Long.parseLong(snapshot.replaceAll(".*\"lastUpdateId\":(\\d+).*", "$1"));
+    long shifted = Long.parseLong(fromStart.snapshotAt("BTCUSDT", snapshot, 4).replaceAll(".*\"lastUpdateId\":(\\d+).*", "$1"));
+    BinanceMessageParser parser = new BinanceMessageParser();
+    int bridging0 = -1;
+    int bridging4 = -1;
+    for (int i = 0; i < CAPTURE.size(); i++) {
+      if (parser.parse(CAPTURE.get(i).frame(), Instant.EPOCH).record() instanceof BookDelta d
+          && d.getFirstUpdateId() <= recorded && recorded <= d.getFinalUpdateId() && bridging0 < 0) {
+        bridging0 = i;
+      }
+      if (parser.parse(fromFourth.get(i).frame(), Instant.EPOCH).record() instanceof BookDelta d
+          && d.getFirstUpdateId() <= shifted && shifted <= d.getFinalUpdateId() && bridging4 < 0) {
+        bridging4 = i;
+      }
+    }
+    assertThat(bridging0).isNotNegative();
+    assertThat(bridging4).isEqualTo(bridging0);
+  }
+
+  /** A capture with klines loops by whole kline intervals, so every looped kline opens on its grid. */
+  @Test
+  void aCaptureWithKlinesLoopsByWholeIntervals() throws Exception {
+    List<CaptureFile.Entry> four = CaptureFile.readResource("/captures/binance-usdm/four-symbols-20210722.jsonl");
+    List<CaptureFile.Entry> timed = new java.util.ArrayList<>();
+    Instant t = Instant.parse("2021-07-22T22:25:41Z");
+    for (CaptureFile.Entry e : four) {
+      timed.add(new CaptureFile.Entry(t, e.frame()));
+      t = t.plusMillis(20);
+    }
+    long span = BinanceUsdmCaptureLoop.loopSpanMillis(timed);
+    assertThat(span).isEqualTo(60_000);
+    BinanceUsdmCaptureLoop loop = new BinanceUsdmCaptureLoop(timed, null, Duration.ofMinutes(3));
+    BinanceMessageParser parser = new BinanceMessageParser();
+    int klines = 0;
+    for (CaptureFile.Entry e : loop) {
+      for (var r : parser.parse(e.frame(), Instant.EPOCH).records()) {
+        if (r instanceof io.ticklake.schema.v1.Candle c) {
+          assertThat(c.getOpenTime().toEpochMilli() % 60_000).isZero();
+          klines++;
+        }
+      }
+    }
+    assertThat(klines).isEqualTo(3 * 67);
+  }
 }

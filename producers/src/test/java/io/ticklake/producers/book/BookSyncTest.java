@@ -377,6 +377,19 @@ class BookSyncTest {
 
   // --- (e) periodic book snapshots ---
 
+  /** A periodic snapshot is written through the output like every other row, after the diffs it holds. */
+  @Test
+  void aWrittenPeriodicSnapshotFollowsTheDiffsItHolds() {
+    BookSync sync = sync(null, 0, false);
+    sync.onStreamSnapshot(snapshot(T1, List.of(lvl("100", "1")), List.of(lvl("101", "1"))));
+    sync.onDiff(diff(T1.plusMillis(1), List.of(lvl("99", "3")), List.of()));
+    sync.writeBookSnapshot();
+    sync.writeBookSnapshot(); // unchanged since: nothing more
+    assertThat(books).extracting(BookDelta::getSnapshot).containsExactly(true, false, true);
+    assertThat(books.get(2).getSequence()).isEqualTo(books.get(1).getSequence());
+    assertThat(books.get(2).getBids()).containsExactly(lvl("100", "1"), lvl("99", "3"));
+  }
+
   @Test
   void periodicBookSnapshotOnceThenEmptyUntilTheBookChanges() {
     BookSync sync = sync(null, 0, false);

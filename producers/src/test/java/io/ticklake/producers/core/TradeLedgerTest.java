@@ -21,6 +21,27 @@ class TradeLedgerTest {
     assertThat(ledger.delivered(1100)).isFalse();
   }
 
+  /**
+   * Ids an earlier run delivered are refused without becoming the latest; a repeat of one after a
+   * restart (Coinbase's last_match on subscribe) does become it, so the next jump is noticed.
+   */
+  @Test
+  void seededIdsAreRefusedAndARepeatOfOneBecomesTheLatest() {
+    TradeLedger ledger = new TradeLedger();
+    ledger.seed("40");
+    ledger.seed("41");
+    ledger.seed("42");
+    assertThat(ledger.lastId()).isNull();
+    assertThat(ledger.firstDelivery("41")).isFalse();
+    assertThat(ledger.lastId()).isEqualTo(41L);
+    assertThat(ledger.firstDelivery("42")).isFalse(); // the earlier run's trades played again: the latest moves with them
+    assertThat(ledger.lastId()).isEqualTo(42L);
+    assertThat(ledger.firstDelivery("45")).isTrue();
+    assertThat(ledger.lastId()).isEqualTo(45L);
+    assertThat(ledger.firstDelivery("40")).isFalse(); // an older repeat leaves the latest alone
+    assertThat(ledger.lastId()).isEqualTo(45L);
+  }
+
   @Test
   void repeatsAreRefused() {
     TradeLedger ledger = new TradeLedger();

@@ -20,6 +20,16 @@ public final class LakeKinds {
    */
   public record Grid(String start, String end, String intervalLabel, String onlyWhere) {}
 
+  /** What makes a kind's rows appear. */
+  public enum Series {
+    /** Definitions, written when read: a definition a day is complete, silences mean nothing. */
+    REFERENCE,
+    /** A row per trade, or per interval with trades: a quiet market leaves minutes without rows. */
+    TRADES,
+    /** A row whenever the book or the quotes move. */
+    BOOK
+  }
+
   /**
    * One kind of lake data.
    *
@@ -31,8 +41,7 @@ public final class LakeKinds {
    *     size are checked too
    * @param grid the interval window of interval kinds, or {@code null}
    * @param candle whether OHLC validity and closed-only apply
-   * @param timeSeries whether the kind is a continuous series whose coverage and silences QA
-   *     judges (reference data is not: a definition a day is complete)
+   * @param series what makes its rows appear, so what a silence in them means
    */
   public record Kind(
       String name,
@@ -42,7 +51,12 @@ public final class LakeKinds {
       List<String> levelArrays,
       Grid grid,
       boolean candle,
-      boolean timeSeries) {
+      Series series) {
+
+    /** Whether the kind is a series whose coverage and silences QA judges (reference data is not). */
+    public boolean timeSeries() {
+      return series != Series.REFERENCE;
+    }
 
     public Kind {
       primaryKey = List.copyOf(primaryKey);
@@ -62,24 +76,24 @@ public final class LakeKinds {
   private static final Map<String, Kind> BY_NAME = new LinkedHashMap<>();
 
   static {
-    add(new Kind("trades", Topics.TRADES, List.of("venue", "symbol", "tradeId"), List.of("price", "size"), List.of(), null, false, true));
+    add(new Kind("trades", Topics.TRADES, List.of("venue", "symbol", "tradeId"), List.of("price", "size"), List.of(), null, false, Series.TRADES));
     add(new Kind("quotes", Topics.QUOTES, List.of("venue", "symbol", "updateId", "eventTime"),
-        List.of("bidPrice", "bidSize", "askPrice", "askSize"), List.of(), null, false, true));
+        List.of("bidPrice", "bidSize", "askPrice", "askSize"), List.of(), null, false, Series.BOOK));
     // A diff and a snapshot can carry the same sequence (a periodic snapshot of an unchanged book).
     add(new Kind("book", Topics.BOOK, List.of("venue", "symbol", "finalUpdateId", "snapshot"), List.of(), List.of("bids", "asks"),
-        null, false, true));
-    add(new Kind("candles", Topics.VENUE_CANDLES, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, true));
+        null, false, Series.BOOK));
+    add(new Kind("candles", Topics.VENUE_CANDLES, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, Series.TRADES));
     add(new Kind("instruments", Topics.INSTRUMENTS, List.of("venue", "symbol", "eventTime"),
-        List.of("contractSize", "tickSize", "lotSize", "minSize", "strike", "multiplier"), List.of(), null, false, false));
-    add(new Kind("ohlcv-1m", Topics.OHLCV_1M, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, true));
-    add(new Kind("ohlcv-5m", Topics.OHLCV_5M, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, true));
-    add(new Kind("ohlcv-1h", Topics.OHLCV_1H, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, true));
+        List.of("contractSize", "tickSize", "lotSize", "minSize", "strike", "multiplier"), List.of(), null, false, Series.REFERENCE));
+    add(new Kind("ohlcv-1m", Topics.OHLCV_1M, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, Series.TRADES));
+    add(new Kind("ohlcv-5m", Topics.OHLCV_5M, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, Series.TRADES));
+    add(new Kind("ohlcv-1h", Topics.OHLCV_1H, CANDLE_KEY, CANDLE_PRICES, List.of(), CANDLE_GRID, true, Series.TRADES));
     // A window=day row is the day's running total after one closed minute, windowEnd that
     // minute's end: one row per minute, all kept (windowEnd is implied for 1s and 1m rows).
     add(new Kind("ofi", Topics.OFI, List.of("venue", "symbol", "window", "windowStart", "windowEnd"), List.of(), List.of(),
-        new Grid("windowStart", "windowEnd", "\"window\"", "\"window\" <> 'day'"), false, true));
+        new Grid("windowStart", "windowEnd", "\"window\"", "\"window\" <> 'day'"), false, Series.BOOK));
     add(new Kind("cvd", Topics.CVD, List.of("venue", "symbol", "windowStart"), List.of("buyVolume", "sellVolume"), List.of(),
-        new Grid("windowStart", "windowEnd", "'1m'", "true"), false, true));
+        new Grid("windowStart", "windowEnd", "'1m'", "true"), false, Series.TRADES));
   }
 
   private static void add(Kind k) {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param retention how long records are kept; {@code null} keeps them forever
  * @param timestampType {@link #CREATE_TIME} or {@link #LOG_APPEND_TIME}: which clock the broker's
  *     time retention and compaction lag go by
- * @param purpose one line for the README and {@code ./ticklake status}
+ * @param purpose one line for docs/architecture.md and {@code ./ticklake status}
  */
 public record TopicSpec(
     String name,

@@ -19,6 +19,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * stale trade and quote streams (wall clock), and the producers' own gap events passed through.
  */
 public final class DqTopology {
+  /** A silence no venue reaches: trades of a venue with quiet symbols are never stale. */
+  private static final java.time.Duration NEVER = java.time.Duration.ofDays(36_500);
+
   /** The last trade id and its time per key and channel ({@link TradeIdGapProcessor.LastTrade}). */
   public static final String TRADE_ID_STORE = "dq-trade-id-last-store";
   public static final String OHLCV_LAST_STORE = "dq-ohlcv-1m-last-store";
@@ -46,23 +49,26 @@ public final class DqTopology {
 
     // Each venue is judged by its traits: a venue with sessions or sparse markets has minutes
     // without trades, a venue whose ids are not a sequence has no jumps, a polled venue is quiet
-    // between polls.
+    // between polls, a venue of sparse markets (quiet symbols) has hours without a trade, which
+    // its heartbeats tell from a dead feed.
     java.util.function.Function<String, AppConfig.VenueTraits> traits = config.venueTraits();
+    java.util.function.Predicate<String> everyMinute = v -> traits.apply(v).continuousTrading() && !traits.apply(v).quietSymbols();
     KStream<String, GapEvent> tradeIds =
         trades.processValues(new TradeIdGapProcessor(TRADE_ID_STORE, v -> traits.apply(v).contiguousTradeIds()),
             Named.as("dq-trade-id-gaps"));
     KStream<String, GapEvent> derivedMinutes =
-        minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m", v -> traits.apply(v).continuousTrading()),
+        minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m", everyMinute::test),
             Named.as("dq-ohlcv-1m-gaps"));
     KStream<String, GapEvent> venueMinutes =
         builder
             .stream(Topics.VENUE_CANDLES, Consumed.with(keys, candles).withName("venue-candles-source"))
-            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles-1m", v -> traits.apply(v).continuousTrading()),
+            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles-1m", everyMinute::test),
                 Named.as("dq-candles-1m-gaps"));
     KStream<String, GapEvent> staleTrades =
         trades.process(
             new StaleStreamProcessor<Trade>(
-                STALE_TRADES_STORE, "trades", v -> traits.apply(v).staleAfter(), config.staleCheckInterval(), Trade::getEventTime,
+                STALE_TRADES_STORE, "trades", v -> traits.apply(v).quietSymbols() ? NEVER : traits.apply(v).staleAfter(),
+                config.staleCheckInterval(), Trade::getEventTime,
                 t -> io.ticklake.streams.dq.Deduplication.canonicalLong(t.getTradeId())),
             Named.as("dq-stale-trades"));
     KStream<String, GapEvent> staleQuotes =

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param grid the interval window of interval kinds
  * @param candle whether OHLC validity and closed-only apply
  * @param timeSeries whether coverage and silences are judged (not for reference data)
+ * @param fromTrades whether its rows appear only with trades (trades, candles, CVD): a quiet market
+ *     leaves minutes without rows
  */
 public record LakeKind(
     String name,
@@ -29,7 +31,8 @@ public record LakeKind(
     List<String> levelArrays,
     Optional<Grid> grid,
     boolean candle,
-    boolean timeSeries) {
+    boolean timeSeries,
+    boolean fromTrades) {
 
   /** The event-time column every kind carries; the sink partitions on it. */
   public static final String EVENT_TIME = "eventTime";
@@ -43,7 +46,7 @@ public record LakeKind(
     LakeKinds.Grid g = k.grid();
     return new LakeKind(k.name(), k.primaryKey(), k.nonNegative(), k.levelArrays(),
         g == null ? Optional.empty() : Optional.of(new Grid(g.start(), g.end(), g.intervalLabel(), g.onlyWhere())), k.candle(),
-        k.timeSeries());
+        k.timeSeries(), k.series() == LakeKinds.Series.TRADES);
   }
 
   /**

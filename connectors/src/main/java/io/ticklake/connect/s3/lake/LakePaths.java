@@ -64,6 +64,12 @@ public final class LakePaths {
     return slash < 0 ? partition : partition.substring(0, slash);
   }
 
+  /** The partition's kind: its first segment ({@code trades}). */
+  public static String kind(String partition) {
+    int slash = partition.indexOf('/');
+    return slash < 0 ? partition : partition.substring(0, slash);
+  }
+
   /** The partition's venue ({@code venue=<v>}, unescaped), or null. */
   public static String venue(String partition) {
     for (String seg : partition.split("/")) {

@@ -81,6 +81,6 @@ public record PartitionFiles(
 
   /** The kind: the partition's first segment. */
   public String kind() {
-    return partition.substring(0, partition.indexOf('/'));
+    return LakePaths.kind(partition);
   }
 }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The lake QA suite: reads each partition through the S3 API (the files a reader would read, see
  * {@link PartitionFiles}) and checks it with DuckDB. Every check is one {@link QaCheck}; a FAIL
- * names the check, the partition and examples. See the README's "Lake QA" section for the exact
+ * names the check, the partition and examples. See docs/lake.md, "Lake QA", for the exact
  * definitions.
  */
 public final class LakeQa {
@@ -77,7 +77,9 @@ public final class LakeQa {
     streams.forEach((stream, dates) -> {
       for (LocalDate d = dates.first().plusDays(1); d.isBefore(dates.last()); d = d.plusDays(1)) {
         String partition = stream + "/date=" + d;
-        if (!dates.contains(d) && !d.isBefore(since) && LakePaths.matches(partition, selectors)) {
+        if (!dates.contains(d) && !d.isBefore(since) && LakePaths.matches(partition, selectors)
+            && io.ticklake.schema.topic.LakeKinds.known(LakePaths.kind(partition))
+            && silencesNotJudged(LakeKind.of(LakePaths.kind(partition)), LakePaths.venue(partition)) == null) {
           reports.add(new PartitionReport(partition, 0, 0, List.of(CheckResult.fail(QaCheck.COVERAGE,
               "no files for this date, though the stream has data on " + dates.first() + " and " + dates.last()))));
         }
@@ -145,7 +147,7 @@ public final class LakeQa {
       } else {
         results.add(noFuture(st, nowUs));
         results.add(partitionDate(st, date));
-        results.add(monotonic(st, columns));
+        results.add(monotonic(st, kind, columns));
         results.addAll(gapsAndCoverage(st, kind, partition, date, streamDates, nowUs));
       }
       return new PartitionReport(partition, local.size(), rows, results);
@@ -321,17 +323,18 @@ public final class LakeQa {
   }
 
   /**
-   * Per symbol, event time must not go backwards in each file's row order: a sink file holds one
-   * topic-partition's records in offset order, a compacted file is sorted by event time. Compacted
-   * files split in several must also follow each other (max of one <= min of the next, by name).
-   * Files of different topic-partitions are not compared with each other: Kafka orders records
-   * only within a partition.
+   * Per symbol and series (a windowed kind's window or interval: a minute's OFI is written after the
+   * second that closed it, a day's after its last minute), event time must not go backwards in each
+   * file's row order: a sink file holds one topic-partition's records in offset order, a compacted
+   * file is sorted by event time. Compacted files split in several must also follow each other (max
+   * of one <= min of the next, by name). Files of different topic-partitions are not compared with
+   * each other: Kafka orders records only within a partition.
    */
-  private CheckResult monotonic(Statement st, Map<String, String> columns) throws SQLException {
-    String by = columns.containsKey("symbol") ? "filename, symbol" : "filename";
+  private CheckResult monotonic(Statement st, LakeKind kind, Map<String, String> columns) throws SQLException {
+    String series = kind.grid().map(LakeKind.Grid::intervalLabel).orElse(null);
+    String by = "filename" + (columns.containsKey("symbol") ? ", symbol" : "") + (series == null ? "" : ", " + series);
     String sql = "SELECT regexp_extract(filename, '[^/\\\\]+$') AS f, count(*) AS n FROM (SELECT filename, e - lag(e) OVER (PARTITION BY "
-        + by + " ORDER BY file_row_number) AS d FROM (SELECT filename, " + (columns.containsKey("symbol") ? "symbol, " : "")
-        + "file_row_number, epoch_us(eventTime) AS e FROM t)) WHERE d < 0 GROUP BY f ORDER BY f";
+        + by + " ORDER BY file_row_number) AS d FROM (SELECT *, epoch_us(eventTime) AS e FROM t)) WHERE d < 0 GROUP BY f ORDER BY f";
     List<String> problems = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
@@ -355,16 +358,28 @@ public final class LakeQa {
         : CheckResult.fail(QaCheck.EVENT_TIME_MONOTONIC, "eventTime goes backwards: " + String.join("; ", problems));
   }
 
+  /** Why a kind's silences and coverage are not judged for a venue, or {@code null} when they are. */
+  private String silencesNotJudged(LakeKind kind, String venue) {
+    QaSettings.VenueTraits traits = settings.venue(venue);
+    if (!kind.timeSeries()) {
+      return kind.name() + " is reference data, not a series: silences and coverage do not apply";
+    }
+    if (!traits.continuousTrading()) {
+      return venue + " does not trade around the clock: minutes without data are not gaps";
+    }
+    if (traits.quietSymbols() && kind.fromTrades()) {
+      return venue + "'s symbols may go hours without a trade (its heartbeats tell a dead feed from a quiet market):"
+          + " minutes without " + kind.name() + " are not gaps";
+    }
+    return null;
+  }
+
   private List<CheckResult> gapsAndCoverage(
       Statement st, LakeKind kind, String partition, LocalDate date, TreeSet<LocalDate> streamDates, long nowUs) throws SQLException {
-    if (!kind.timeSeries()) {
-      String why = kind.name() + " is reference data, not a series: silences and coverage do not apply";
-      return List.of(CheckResult.skip(QaCheck.GAPS, why), CheckResult.skip(QaCheck.COVERAGE, why));
-    }
     String venue = LakePaths.venue(partition);
     QaSettings.VenueTraits traits = settings.venue(venue);
-    if (!traits.continuousTrading()) {
-      String why = venue + " does not trade around the clock: minutes without data are not gaps";
+    String why = silencesNotJudged(kind, venue);
+    if (why != null) {
       return List.of(CheckResult.skip(QaCheck.GAPS, why), CheckResult.skip(QaCheck.COVERAGE, why));
     }
     long first;

@@ -22,7 +22,7 @@ import java.util.Map;
  */
 public final class QaMain {
   static final String USAGE = "usage: [--days N] [--report FILE] [--kind K] [--venue V] [--symbol S] [--date YYYY-MM-DD]"
-      + " [--gap-threshold-minutes 5] [--min-coverage 99.9] [--venue-traits V=continuous|sessions/SECONDS,...]"
+      + " [--gap-threshold-minutes 5] [--min-coverage 99.9] [--venue-traits V=continuous|sessions/SECONDS[/quiet],...]"
       + " [--endpoint URL --bucket B --topics-dir lake]";
 
   private QaMain() {}

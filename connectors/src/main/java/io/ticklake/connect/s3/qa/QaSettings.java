@@ -17,13 +17,19 @@ public record QaSettings(Duration gapThreshold, double minCoverage, Duration fut
 
   /**
    * A venue as QA judges it: whether it trades around the clock (only then are silences and
-   * uncovered minutes of its series failures), and how long its streams may be silent (the gap
-   * threshold is never shorter).
+   * uncovered minutes of its series failures), how long its streams may be silent (the gap
+   * threshold is never shorter), and whether its symbols may go hours without a trade (then the
+   * series made of trades are not judged for silences and coverage; its book and quotes are).
    */
-  public record VenueTraits(boolean continuousTrading, Duration staleAfter) {
+  public record VenueTraits(boolean continuousTrading, Duration staleAfter, boolean quietSymbols) {
+    public VenueTraits(boolean continuousTrading, Duration staleAfter) {
+      this(continuousTrading, staleAfter, false);
+    }
+
     /**
-     * {@code <venue>=<continuous|sessions>/<stale-after seconds>}, comma-separated, as {@code
-     * ./ticklake qa} passes each venue's traits ({@code binance-usdm=continuous/60}).
+     * {@code <venue>=<continuous|sessions>/<stale-after seconds>[/quiet]}, comma-separated, as
+     * {@code ./ticklake qa} passes each venue's traits ({@code binance-usdm=continuous/60},
+     * {@code coinbase=continuous/60/quiet}).
      */
     public static java.util.Map<String, VenueTraits> parse(String spec) {
       java.util.Map<String, VenueTraits> out = new java.util.TreeMap<>();
@@ -32,11 +38,12 @@ public record QaSettings(Duration gapThreshold, double minCoverage, Duration fut
       }
       for (String item : spec.split(",")) {
         String[] kv = item.trim().split("=", 2);
-        String[] parts = kv.length == 2 ? kv[1].split("/", 2) : new String[0];
-        if (parts.length != 2 || !(parts[0].equals("continuous") || parts[0].equals("sessions"))) {
-          throw new IllegalArgumentException("--venue-traits takes <venue>=<continuous|sessions>/<seconds>, got '" + item + "'");
+        String[] parts = kv.length == 2 ? kv[1].split("/", 3) : new String[0];
+        if (parts.length < 2 || !(parts[0].equals("continuous") || parts[0].equals("sessions"))
+            || !parts[1].matches("[0-9]{1,9}") || (parts.length == 3 && !parts[2].equals("quiet"))) {
+          throw new IllegalArgumentException("--venue-traits takes <venue>=<continuous|sessions>/<seconds>[/quiet], got '" + item + "'");
         }
-        out.put(kv[0], new VenueTraits(parts[0].equals("continuous"), Duration.ofSeconds(Long.parseLong(parts[1]))));
+        out.put(kv[0], new VenueTraits(parts[0].equals("continuous"), Duration.ofSeconds(Long.parseLong(parts[1])), parts.length == 3));
       }
       return out;
     }

@@ -209,17 +209,45 @@ class LakeQaTest {
         .doesNotContain("FAIL coverage " + TRADES_2);
   }
 
+  /**
+   * A venue of quiet symbols (Coinbase's sparse products): days and minutes without a trade are a
+   * quiet market, not a hole, so its trades are not judged for silences and coverage; without the
+   * trait the same lake fails.
+   */
+  @Test
+  void aQuietSymbolsTradesMayBeSilentForDays() throws Exception {
+    cleanLake(t -> true);
+    SinkFiles.write(storage, tmp, 90_000, List.of(trade("coinbase", "BAND-GBP", "7", "5.1", DAY1 + 10 * MINUTE)));
+    SinkFiles.write(storage, tmp, 90_001, List.of(trade("coinbase", "BAND-GBP", "8", "5.2", micros("2024-05-04T12:00:00Z"))));
+    assertThat(qa("--kind", "trades", "--venue-traits", "coinbase=continuous/60")).isEqualTo(1);
+    assertThat(out).contains("FAIL coverage trades/venue=coinbase/symbol=BAND-GBP/date=2024-05-02: no files for this date");
+    assertThat(qa("--kind", "trades", "--venue-traits", "coinbase=continuous/60/quiet")).as(out).isZero();
+    assertThat(out).doesNotContain("no files for this date");
+    assertThat(qa("--venue-traits", "coinbase=continuous/60/loud")).isEqualTo(2);
+    assertThat(out).contains("--venue-traits takes <venue>=<continuous|sessions>/<seconds>[/quiet]");
+  }
+
   @Test
   void ofisRunningDayRowsAreSnapshotsThatPassQaAndSurviveCompaction() throws Exception {
-    // As the Streams app writes them: per closed minute a 1m row, then the day's running total
-    // (window=day, windowStart = the day's start, windowEnd = that minute's end).
+    // As the Streams app writes them: the 1s rows as their seconds close; a minute's 1m row once
+    // a record of the next minute closed it (after that minute's first 1s row, whose eventTime is
+    // later), then the day's running total (window=day, windowStart = the day's start, windowEnd
+    // = that minute's end). Each series' eventTime still never decreases.
     List<GenericRecord> rows = new ArrayList<>();
     long open = DAY1 + 600 * MINUTE;
     for (int m = 0; m < 5; m++) {
       long start = open + m * MINUTE;
-      rows.add(TestRecords.ofi("1m", start, start + MINUTE, "1." + m, start + 59_000_000L));
-      rows.add(TestRecords.ofi("day", DAY1, start + MINUTE, Integer.toString(m + 1), start + 59_000_000L));
+      rows.add(TestRecords.ofi("1s", start, start + 1_000_000L, "0." + m, start + 200_000L));
+      if (m > 0) {
+        long prev = start - MINUTE;
+        rows.add(TestRecords.ofi("1m", prev, start, "1." + m, prev + 59_000_000L));
+        rows.add(TestRecords.ofi("day", DAY1, start, Integer.toString(m), prev + 59_000_000L));
+      }
+      rows.add(TestRecords.ofi("1s", start + 59_000_000L, start + 60_000_000L, "0." + m, start + 59_000_000L));
     }
+    long last = open + 4 * MINUTE;
+    rows.add(TestRecords.ofi("1m", last, last + MINUTE, "1.5", last + 59_000_000L));
+    rows.add(TestRecords.ofi("day", DAY1, last + MINUTE, "5", last + 59_000_000L));
     SinkFiles.write(storage, tmp, "md.agg.ofi.v1", 0, rows);
     String ofi = "ofi/venue=binance-usdm/symbol=BTCUSDT/date=2024-05-01";
     assertThat(qa("--kind", "ofi")).as(out).isZero();
@@ -228,9 +256,9 @@ class LakeQaTest {
     JsonNode partition = report().get("partitions").get(0);
     assertThat(partition.get("partition").asText()).isEqualTo(ofi);
     assertThat(checks(partition)).containsEntry("pk-unique", "PASS").containsEntry("grid-aligned", "PASS")
-        .containsEntry("coverage", "PASS").containsEntry("manifest-sha256", "PASS");
+        .containsEntry("coverage", "PASS").containsEntry("manifest-sha256", "PASS").containsEntry("event-time-monotonic", "PASS");
     // Every running total is kept, the day's last one included.
-    assertThat(partition.get("rows").asLong()).isEqualTo(10);
+    assertThat(partition.get("rows").asLong()).isEqualTo(20);
   }
 
   @Test
