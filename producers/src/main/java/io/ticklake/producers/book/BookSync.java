@@ -104,6 +104,8 @@ public final class BookSync {
   private long lastSequence = -1;
   private long lastPeriodicSequence = Long.MIN_VALUE;
   private Instant lastEventTime;
+  /** A timeless stream snapshot loaded but not yet written ({@link BookRules#timelessSnapshots}). */
+  private BookDelta pendingSnapshot;
   private Level quotedBid;
   private Level quotedAsk;
 
@@ -206,6 +208,28 @@ public final class BookSync {
     lastVenueId = snapshot.getFinalUpdateId();
     // A snapshot starts a chain; an unsequenced venue's book is in step at once.
     state = chain.venueSequenced() ? State.AWAITING_FIRST_DIFF : State.SYNCED;
+    if (rules.timelessSnapshots() && !restSnapshots()) {
+      writePending(null); // one taken before, with nothing applied on it since
+      pendingSnapshot = snapshot;
+    } else {
+      write(snapshot, null);
+    }
+  }
+
+  /**
+   * Writes the pending timeless snapshot, if any, stamped no later than {@code notAfter} (the
+   * first update applied on it), or as received when {@code null}.
+   */
+  private void writePending(Instant notAfter) {
+    BookDelta snapshot = pendingSnapshot;
+    if (snapshot == null) {
+      return;
+    }
+    pendingSnapshot = null;
+    if (notAfter != null && notAfter.isBefore(snapshot.getEventTime())) {
+      snapshot.setEventTime(notAfter);
+      lastEventTime = notAfter;
+    }
     write(snapshot, null);
   }
 
@@ -215,6 +239,7 @@ public final class BookSync {
    * disconnect.
    */
   public synchronized void reset() {
+    writePending(null); // the book as the venue sent it, with nothing applied on it
     buffer.clear();
     book.clear();
     quotedBid = null;
@@ -230,6 +255,10 @@ public final class BookSync {
    * symbol stay in sequence order).
    */
   public synchronized void writeBookSnapshot() {
+    if (pendingSnapshot != null) {
+      writePending(null); // the book is that snapshot: it is the periodic one, stamped as received
+      return;
+    }
     bookSnapshot().ifPresent(output::book);
   }
 
@@ -238,7 +267,7 @@ public final class BookSync {
    * one (an unchanged book would repeat the last snapshot's primary key).
    */
   public synchronized Optional<BookDelta> bookSnapshot() {
-    if (state != State.SYNCED || lastSequence == lastPeriodicSequence) {
+    if (pendingSnapshot != null || state != State.SYNCED || lastSequence == lastPeriodicSequence) {
       return Optional.empty();
     }
     lastPeriodicSequence = lastSequence;
@@ -284,6 +313,7 @@ public final class BookSync {
   }
 
   private void apply(BookDelta diff) {
+    writePending(diff.getEventTime()); // before the update changes the book it holds
     if (chain.venueSequenced() && state == State.SYNCED && diff.getFinalUpdateId() == lastVenueId) {
       // An update that moves nothing (OKX sends seqId == prevSeqId when nothing changed): writing
       // it would repeat the last record's key.

@@ -59,16 +59,12 @@ public final class CoinbaseSimProfile implements VenueProfile {
   private final Map<String, Deque<TradeRow>> trades = new HashMap<>();
   private final Map<String, Long> lastSequence = new HashMap<>();
   private Instant venueTime;
-  /** The earliest time the venue's frames have named: no update played is older. */
-  private Instant earliestVenueTime;
   private boolean recordedHeartbeats;
 
   /** One product's book as the venue holds it: price to the level's price and size text. */
   private static final class Book {
     final NavigableMap<BigDecimal, String[]> bids = new TreeMap<>(Collections.reverseOrder());
     final NavigableMap<BigDecimal, String[]> asks = new TreeMap<>();
-    /** The time of the last update applied; {@code null} while the book is a recorded (timeless) snapshot. */
-    Instant time;
   }
 
   private record TradeRow(long id, Instant time, String price, String size, String makerSide) {}
@@ -204,11 +200,9 @@ public final class CoinbaseSimProfile implements VenueProfile {
     for (Iterator<String> it = sub.snapshotDue.iterator(); it.hasNext(); ) {
       String product = it.next();
       Book book = books.get(product);
-      // A snapshot says when it was taken: the time of the book's last update, or, for a book
-      // recorded without one, the earliest time the venue has named (none of its updates is older).
-      Instant time = book == null ? null : book.time != null ? book.time : earliestVenueTime;
-      if (time != null) {
-        out.add(snapshot(product, book, time));
+      // As the venue sends it: the whole book, without a time.
+      if (book != null) {
+        out.add(snapshot(product, book));
         it.remove();
         sub.snapshotSent.add(product);
       }
@@ -235,12 +229,12 @@ public final class CoinbaseSimProfile implements VenueProfile {
     return out;
   }
 
-  private String snapshot(String product, Book book, Instant time) {
+  private String snapshot(String product, Book book) {
     StringBuilder sb = new StringBuilder("{\"type\":\"snapshot\",\"product_id\":\"").append(product).append("\",\"asks\":");
     levels(sb, book.asks);
     sb.append(",\"bids\":");
     levels(sb, book.bids);
-    return sb.append(",\"time\":\"").append(time).append("\"}").toString();
+    return sb.append('}').toString();
   }
 
   private static void levels(StringBuilder sb, NavigableMap<BigDecimal, String[]> side) {
@@ -285,7 +279,6 @@ public final class CoinbaseSimProfile implements VenueProfile {
       try {
         Instant t = Instant.parse(f.get("time").asText());
         venueTime = venueTime == null || t.isAfter(venueTime) ? t : venueTime;
-        earliestVenueTime = earliestVenueTime == null || t.isBefore(earliestVenueTime) ? t : earliestVenueTime;
       } catch (DateTimeParseException e) {
         // the venue's clock stays where it was
       }
@@ -305,13 +298,6 @@ public final class CoinbaseSimProfile implements VenueProfile {
         for (JsonNode c : f.path("changes")) {
           NavigableMap<BigDecimal, String[]> side = "buy".equals(c.get(0).asText()) ? book.bids : book.asks;
           put(side, c.get(1).asText(), c.get(2).asText());
-        }
-        if (f.hasNonNull("time")) {
-          try {
-            book.time = Instant.parse(f.get("time").asText());
-          } catch (DateTimeParseException e) {
-            // the book keeps the time it had
-          }
         }
       }
       case "match", "last_match" -> {

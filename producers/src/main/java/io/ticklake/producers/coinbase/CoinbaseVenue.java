@@ -112,7 +112,7 @@ public final class CoinbaseVenue implements Venue {
       return Optional.empty();
     }
     return Optional.of(new BookRules(ChainRule.unsequenced(), BookRules.Snapshots.STREAM, null, null, 0,
-        symbol -> "level2:" + symbol, true));
+        symbol -> "level2:" + symbol, true, true));
   }
 
   @Override

@@ -73,7 +73,7 @@ class BookSyncTest {
 
   private BookSync sync(BookChecksum checksum, int maxDepth, boolean quotesFromBook) {
     BookRules rules = new BookRules(
-        ChainRule.unsequenced(), BookRules.Snapshots.STREAM, null, checksum, maxDepth, s -> s + "@book", quotesFromBook);
+        ChainRule.unsequenced(), BookRules.Snapshots.STREAM, null, checksum, maxDepth, s -> s + "@book", quotesFromBook, false);
     return new BookSync(VENUE, SYMBOL, rules, (s, id) -> resyncs.add(s + "#" + id), out, CLOCK);
   }
 
@@ -101,6 +101,72 @@ class BookSyncTest {
 
   static long micros(Instant t) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  // --- timeless stream snapshots (Coinbase): stamped when received, sent before later updates ---
+
+  private BookSync timeless() {
+    BookRules rules = new BookRules(
+        ChainRule.unsequenced(), BookRules.Snapshots.STREAM, null, null, 0, s -> s + "@book", true, true);
+    return new BookSync(VENUE, SYMBOL, rules, (s, id) -> resyncs.add(s + "#" + id), out, CLOCK);
+  }
+
+  private static BookDelta at(BookDelta delta, Instant eventTime) {
+    delta.setEventTime(eventTime);
+    return delta;
+  }
+
+  @Test
+  void aTimelessSnapshotIsWrittenBeforeItsFirstUpdateAndNoLaterThanIt() {
+    BookSync sync = timeless();
+    // Received 40 ms after the venue sent the update that follows it.
+    sync.onStreamSnapshot(snapshot(T1.plusMillis(40), List.of(lvl("100", "1")), List.of(lvl("101", "1"))));
+    assertThat(books).as("held until the venue says what time it is").isEmpty();
+    assertThat(quotes).isEmpty();
+
+    sync.onDiff(at(diff(T1.plusMillis(45), List.of(lvl("100", "3")), List.of()), T1));
+    assertThat(books).extracting(BookDelta::getSnapshot).containsExactly(true, false);
+    assertThat(books.get(0).getEventTime()).isEqualTo(T1);
+    assertThat(books.get(0).getReceiveTime()).isEqualTo(T1.plusMillis(40));
+    assertThat(books.get(1).getPrevSequence()).isEqualTo(books.get(0).getSequence());
+    // The quote of the snapshot's book comes first, the update's after it, both in venue time order.
+    assertThat(quotes).extracting(q -> q.getBidSize().stripTrailingZeros().toPlainString()).containsExactly("1", "3");
+    assertThat(quotes).extracting(Quote::getEventTime).containsExactly(T1, T1);
+  }
+
+  @Test
+  void aTimelessSnapshotKeepsItsReceiveTimeWhenTheUpdateIsLater() {
+    BookSync sync = timeless();
+    sync.onStreamSnapshot(snapshot(T1, List.of(lvl("100", "1")), List.of(lvl("101", "1"))));
+    sync.onDiff(diff(T1.plusSeconds(3), List.of(lvl("100", "2")), List.of()));
+    assertThat(books).extracting(BookDelta::getEventTime).containsExactly(T1, T1.plusSeconds(3));
+  }
+
+  @Test
+  void aTimelessSnapshotWithoutUpdatesIsWrittenAtThePeriodicSnapshotOrTheDisconnectOnce() {
+    BookSync sync = timeless();
+    sync.onStreamSnapshot(snapshot(T1, List.of(lvl("100", "1")), List.of(lvl("101", "1"))));
+    sync.writeBookSnapshot();
+    sync.writeBookSnapshot(); // nothing changed since
+    assertThat(books).extracting(BookDelta::getSnapshot).containsExactly(true);
+    assertThat(books.get(0).getEventTime()).isEqualTo(T1);
+
+    sync.onStreamSnapshot(snapshot(T1.plusSeconds(60), List.of(lvl("99", "1")), List.of(lvl("101", "1"))));
+    sync.reset(); // the connection dropped before any update
+    sync.reset();
+    assertThat(books).hasSize(2);
+    assertThat(books.get(1).getBids()).extracting(l -> l.getPrice().stripTrailingZeros().toPlainString()).containsExactly("99");
+    assertThat(books.get(1).getSequence()).isGreaterThan(books.get(0).getSequence());
+  }
+
+  @Test
+  void aSecondTimelessSnapshotWritesTheFirstAsReceived() {
+    BookSync sync = timeless();
+    sync.onStreamSnapshot(snapshot(T1, List.of(lvl("100", "1")), List.of(lvl("101", "1"))));
+    sync.onStreamSnapshot(snapshot(T1.plusSeconds(1), List.of(lvl("100", "2")), List.of(lvl("101", "1"))));
+    sync.onDiff(at(diff(T1.plusSeconds(2), List.of(), List.of(lvl("101", "0"))), T1.plusMillis(500)));
+    assertThat(books).extracting(BookDelta::getEventTime).containsExactly(T1, T1.plusMillis(500), T1.plusMillis(500));
+    assertThat(books).extracting(BookDelta::getSnapshot).containsExactly(true, true, false);
   }
 
   // --- (a) snapshots in the stream, unsequenced venue ---
