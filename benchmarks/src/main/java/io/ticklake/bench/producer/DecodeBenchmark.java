@@ -1,15 +1,17 @@
 package io.ticklake.bench.producer;
 
 import io.ticklake.producers.core.ParseException;
-import io.ticklake.producers.binance.BinanceMessageParser;
+import io.ticklake.producers.core.FrameParser;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.schema.serde.AvroWireSerializer;
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.BookDelta;
+import io.ticklake.schema.v1.Candle;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Trade;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +29,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Decode: one real Binance USD-M frame (the shipped capture, all 3,291 frames in turn) to the bytes
- * of its Avro record in the Confluent wire format. {@link #ticklake} is the collector's path
- * ({@link BinanceMessageParser} then {@link AvroWireSerializer} on our registry); {@link
- * #jacksonDatabind} is the baseline ({@link JacksonDatabindDecoder}, then the same serializer).
- * Time per frame; run with {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes per frame).
+ * Decode: one real frame of a venue's shipped capture (every frame in turn) to the bytes of its
+ * Avro records in the Confluent wire format. {@link #ticklake} is the collector's path (the venue's
+ * parser, then {@link AvroWireSerializer} on our registry); {@link #jacksonDatabind} is the
+ * baseline (the venue's {@link BaselineDecoder}, then the same serializer). Time per frame; run with
+ * {@code -prof gc} for {@code gc.alloc.rate.norm} (bytes per frame).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -42,14 +45,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
 public class DecodeBenchmark {
 
-  /** The capture, the two decoders and a serializer registered on a real registry. */
+  /** A venue's capture, its two decoders and a serializer registered on a real registry. */
   @State(Scope.Benchmark)
   public static class Frames {
     List<CaptureFile.Entry> entries;
-    final BinanceMessageParser parser = new BinanceMessageParser();
-    final JacksonDatabindDecoder baseline = new JacksonDatabindDecoder(BinanceMessageParser.VENUE);
+    FrameParser parser;
+    BaselineDecoder baseline;
     AvroWireSerializer<SpecificRecord> serializer;
     LocalBroker broker;
+
+    /** The venue whose capture is decoded. */
+    @Param({ProducerFrames.BINANCE})
+    public String venue;
 
     /** A running registry to use; empty: start a broker and registry in the fork. */
     @Param({""})
@@ -57,7 +64,9 @@ public class DecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-      entries = ProducerFrames.capture();
+      entries = ProducerFrames.capture(venue);
+      parser = ProducerFrames.parser(venue);
+      baseline = ProducerFrames.baseline(venue);
       String url = registryUrl;
       if (url.isEmpty()) {
         broker = LocalBroker.start();
@@ -88,31 +97,40 @@ public class DecodeBenchmark {
   }
 
   @Benchmark
-  public byte[] ticklake(Frames frames, Cursor cursor) throws ParseException {
+  public void ticklake(Frames frames, Cursor cursor, Blackhole out) throws ParseException {
     CaptureFile.Entry e = cursor.next(frames);
-    return ticklake(frames.parser, frames.serializer, e.frame(), e.receiveTime());
+    for (byte[] b : ticklake(frames.parser, frames.serializer, e.frame(), e.receiveTime())) {
+      out.consume(b);
+    }
   }
 
   @Benchmark
-  public byte[] jacksonDatabind(Frames frames, Cursor cursor) throws IOException {
+  public void jacksonDatabind(Frames frames, Cursor cursor, Blackhole out) throws IOException {
     CaptureFile.Entry e = cursor.next(frames);
-    return baseline(frames.baseline, frames.serializer, e.frame(), e.receiveTime());
+    for (byte[] b : baseline(frames.baseline, frames.serializer, e.frame(), e.receiveTime())) {
+      out.consume(b);
+    }
   }
 
-  /** The collector's decode: streaming parser, then the wire-format serializer. */
-  static byte[] ticklake(
-      BinanceMessageParser parser, AvroWireSerializer<SpecificRecord> serializer, String frame, Instant receiveTime)
+  /** The collector's decode: the venue's streaming parser, then the wire-format serializer, per record. */
+  static List<byte[]> ticklake(FrameParser parser, AvroWireSerializer<SpecificRecord> serializer, String frame, Instant receiveTime)
       throws ParseException {
-    SpecificRecord record = parser.parse(frame, receiveTime).record();
-    return serializer.serialize(topicOf(record), record);
+    return serialize(serializer, parser.parse(frame, receiveTime).records());
   }
 
   /** The baseline's decode: databind onto objects, copied into Avro, then the same serializer. */
-  static byte[] baseline(
-      JacksonDatabindDecoder decoder, AvroWireSerializer<SpecificRecord> serializer, String frame, Instant receiveTime)
+  static List<byte[]> baseline(BaselineDecoder decoder, AvroWireSerializer<SpecificRecord> serializer, String frame, Instant receiveTime)
       throws IOException {
-    SpecificRecord record = decoder.decode(frame, receiveTime);
-    return serializer.serialize(topicOf(record), record);
+    return serialize(serializer, decoder.decode(frame, receiveTime));
+  }
+
+  private static List<byte[]> serialize(AvroWireSerializer<SpecificRecord> serializer, List<SpecificRecord> records) {
+    List<byte[]> out = new ArrayList<>(records.size());
+    for (int i = 0, n = records.size(); i < n; i++) {
+      SpecificRecord r = records.get(i);
+      out.add(serializer.serialize(topicOf(r), r));
+    }
+    return out;
   }
 
   static String topicOf(SpecificRecord record) {
@@ -124,6 +142,9 @@ public class DecodeBenchmark {
     }
     if (record instanceof BookDelta) {
       return Topics.BOOK;
+    }
+    if (record instanceof Candle) {
+      return Topics.VENUE_CANDLES;
     }
     throw new IllegalArgumentException("no topic for " + record.getSchema().getFullName());
   }

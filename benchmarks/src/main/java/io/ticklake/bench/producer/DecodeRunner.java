@@ -31,8 +31,8 @@ public final class DecodeRunner {
     }
   }
 
-  /** All rounds. */
-  public record Report(List<Round> rounds) {
+  /** All rounds of one venue. */
+  public record Report(String venue, List<Round> rounds) {
     public double medianRatio() {
       return Stats.median(rounds.stream().mapToDouble(Round::ratio).toArray());
     }
@@ -44,19 +44,30 @@ public final class DecodeRunner {
 
   private DecodeRunner() {}
 
+  /** {@code [ROUNDS] [--venue ID]}: every venue of {@link ProducerFrames#VENUES} unless one is named. */
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    print(run(rounds, 3, 5, 2));
+    int rounds = 5;
+    List<String> venues = ProducerFrames.VENUES;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--venue")) {
+        venues = List.of(args[++i]);
+      } else {
+        rounds = Integer.parseInt(args[i]);
+      }
+    }
+    for (String venue : venues) {
+      print(run(venue, rounds, 3, 5, 2));
+    }
   }
 
   static void print(Report r) {
     for (Round round : r.rounds()) {
-      System.out.printf("decode round: ticklake %.0f ns/frame %.0f B/frame; jackson databind %.0f ns/frame %.0f B/frame; ratio %.3f%n",
-          round.ticklake().nsPerFrame(), round.ticklake().bytesPerFrame(),
+      System.out.printf("decode round %s: ticklake %.0f ns/frame %.0f B/frame; jackson databind %.0f ns/frame %.0f B/frame; ratio %.3f%n",
+          r.venue(), round.ticklake().nsPerFrame(), round.ticklake().bytesPerFrame(),
           round.baseline().nsPerFrame(), round.baseline().bytesPerFrame(), round.ratio());
     }
-    System.out.printf("decode: median %.0f vs %.0f ns/frame -> ratio %.3f (target <= 0.6); allocation %.0f vs %.0f B/frame%n",
-        r.median(x -> x.ticklake().nsPerFrame()), r.median(x -> x.baseline().nsPerFrame()), r.medianRatio(),
+    System.out.printf("decode %s: median %.0f vs %.0f ns/frame -> ratio %.3f (target <= 0.6); allocation %.0f vs %.0f B/frame%n",
+        r.venue(), r.median(x -> x.ticklake().nsPerFrame()), r.median(x -> x.baseline().nsPerFrame()), r.medianRatio(),
         r.median(x -> x.ticklake().bytesPerFrame()), r.median(x -> x.baseline().bytesPerFrame()));
   }
 
@@ -65,25 +76,27 @@ public final class DecodeRunner {
    * @param iterations measured iterations per fork
    * @param seconds length of each iteration
    */
-  public static Report run(int rounds, int warmups, int iterations, int seconds) throws Exception {
+  public static Report run(String venue, int rounds, int warmups, int iterations, int seconds) throws Exception {
     List<Round> out = new ArrayList<>();
     try (LocalBroker broker = LocalBroker.start()) {
       for (int r = 0; r < rounds; r++) {
         // Alternate which side goes first.
         String first = r % 2 == 0 ? "ticklake" : "jacksonDatabind";
         String second = r % 2 == 0 ? "jacksonDatabind" : "ticklake";
-        Side a = side(first, broker.registryUrl(), warmups, iterations, seconds);
-        Side b = side(second, broker.registryUrl(), warmups, iterations, seconds);
+        Side a = side(venue, first, broker.registryUrl(), warmups, iterations, seconds);
+        Side b = side(venue, second, broker.registryUrl(), warmups, iterations, seconds);
         out.add(r % 2 == 0 ? new Round(a, b) : new Round(b, a));
       }
     }
-    return new Report(out);
+    return new Report(venue, out);
   }
 
-  private static Side side(String method, String registryUrl, int warmups, int iterations, int seconds) throws Exception {
+  private static Side side(String venue, String method, String registryUrl, int warmups, int iterations, int seconds)
+      throws Exception {
     Options opt = new OptionsBuilder()
         .include(DecodeBenchmark.class.getName() + "\\." + method + "$")
         .param("registryUrl", registryUrl)
+        .param("venue", venue)
         .addProfiler(GCProfiler.class)
         .forks(1)
         .warmupIterations(warmups)

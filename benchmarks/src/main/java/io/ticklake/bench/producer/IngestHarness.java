@@ -1,18 +1,18 @@
 package io.ticklake.bench.producer;
 
-import io.ticklake.producers.binance.BinanceUsdmVenue;
 import io.ticklake.producers.book.BookRules;
 import io.ticklake.producers.core.CollectorConfig;
 import io.ticklake.producers.core.CollectorMetrics;
+import io.ticklake.producers.core.FrameParser;
+import io.ticklake.producers.core.Venue;
+import io.ticklake.producers.core.Venues;
 import io.ticklake.producers.core.VenueRuntime;
 import io.ticklake.producers.rest.BudgetedRestClient;
-import io.ticklake.producers.binance.BinanceMessageParser;
-import io.ticklake.producers.binance.BinanceUsdmCaptureLoop;
 import io.ticklake.producers.sim.CaptureFile;
+import io.ticklake.producers.sim.Simulation;
 import io.ticklake.schema.serde.AvroWireSerializer;
 import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
-import io.ticklake.schema.v1.BookDelta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +32,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * Ingest: real frames through the real collector ({@link BinanceUsdmCollector#create}: parse,
- * order-book sync, Avro wire format, idempotent {@code acks=all} producers, raw topic and
+ * Ingest: a venue's real frames through the real collector runtime ({@link VenueRuntime#create}:
+ * parse, order-book sync, Avro wire format, idempotent {@code acks=all} producers, raw topic and
  * normalized topics) to a local broker, in records acknowledged per second, against Kafka's own
  * {@code ProducerPerformance} on the same broker, at the same mean record size and with the same
  * producer settings. Each side runs in its own JVM ({@code -Xmx1g}), alternately, for several
@@ -58,8 +57,8 @@ public final class IngestHarness {
     }
   }
 
-  /** The rounds and their median ratio. */
-  public record Report(List<Round> rounds) {
+  /** One venue's rounds and their median ratio. */
+  public record Report(String venue, List<Round> rounds) {
     public double medianRatio() {
       return Stats.median(rounds.stream().mapToDouble(Round::ratio).toArray());
     }
@@ -75,41 +74,46 @@ public final class IngestHarness {
 
   private IngestHarness() {}
 
+  /** {@code [--venue ID] [--frames N] [--rounds N]}: every venue of {@link ProducerFrames#VENUES} unless one is named. */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(CHILD)) {
-      child(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      child(args[1], args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
       return;
     }
     int frames = 200_000;
     int rounds = 3;
+    List<String> venues = ProducerFrames.VENUES;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--frames" -> frames = Integer.parseInt(args[i + 1]);
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+        case "--venue" -> venues = List.of(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    Report report = run(frames, rounds, Path.of(System.getProperty("java.io.tmpdir")));
-    print(report);
+    for (String venue : venues) {
+      print(run(venue, frames, rounds, Path.of(System.getProperty("java.io.tmpdir"))));
+    }
   }
 
   static void print(Report r) {
     for (Round round : r.rounds()) {
-      System.out.printf("ingest round: collector %d records at %.0f rec/s; ProducerPerformance %d records of %d B at %.0f rec/s; ratio %.3f%n",
-          round.records(), round.recordsPerSec(), round.perfRecords(), round.recordSize(), round.perfRecordsPerSec(), round.ratio());
+      System.out.printf("ingest round %s: collector %d records at %.0f rec/s; ProducerPerformance %d records of %d B at %.0f rec/s; ratio %.3f%n",
+          r.venue(), round.records(), round.recordsPerSec(), round.perfRecords(), round.recordSize(), round.perfRecordsPerSec(),
+          round.ratio());
     }
-    System.out.printf("ingest: median %.0f rec/s vs ProducerPerformance %.0f rec/s -> ratio %.3f (target >= 0.40)%n",
-        r.medianRecordsPerSec(), r.medianPerfRecordsPerSec(), r.medianRatio());
+    System.out.printf("ingest %s: median %.0f rec/s vs ProducerPerformance %.0f rec/s -> ratio %.3f (target >= 0.40)%n",
+        r.venue(), r.medianRecordsPerSec(), r.medianPerfRecordsPerSec(), r.medianRatio());
   }
 
-  /** Starts a broker and registry, then alternates ProducerPerformance and the collector. */
-  public static Report run(int frames, int rounds, Path workDir) throws Exception {
+  /** Starts a broker and registry, then alternates ProducerPerformance and the collector of {@code venue}. */
+  public static Report run(String venue, int frames, int rounds, Path workDir) throws Exception {
     try (LocalBroker broker = LocalBroker.start()) {
-      createTopics(broker);
+      createTopics(broker, venue);
       List<Round> out = new ArrayList<>();
       // Round -1 warms the broker (its JIT, its log segments) for both sides and is not reported.
       for (int r = -1; r < rounds; r++) {
-        List<String> ours = runChild(workDir, List.of(CHILD, broker.bootstrapServers(), broker.registryUrl(),
+        List<String> ours = runChild(workDir, List.of(CHILD, venue, broker.bootstrapServers(), broker.registryUrl(),
             Integer.toString(frames), Integer.toString(frames / 4)));
         long records = Long.parseLong(ChildJvm.field(ours, "INGEST", "records"));
         double rate = Double.parseDouble(ChildJvm.field(ours, "INGEST", "rate"));
@@ -124,7 +128,7 @@ public final class IngestHarness {
           out.add(new Round(records, rate, records, perfRate, size));
         }
       }
-      return new Report(out);
+      return new Report(venue, out);
     }
   }
 
@@ -158,9 +162,9 @@ public final class IngestHarness {
     }
   }
 
-  static void createTopics(LocalBroker broker) throws Exception {
+  static void createTopics(LocalBroker broker, String venue) throws Exception {
     List<NewTopic> topics = new ArrayList<>();
-    for (TopicSpec s : Topics.all(List.of(BinanceMessageParser.VENUE))) {
+    for (TopicSpec s : Topics.all(List.of(venue))) {
       topics.add(new NewTopic(s.name(), s.partitions(), (short) 1).configs(s.configs()));
     }
     topics.add(new NewTopic(PERF_TOPIC, 6, (short) 1));
@@ -170,67 +174,53 @@ public final class IngestHarness {
   }
 
   /**
-   * The measured side, in its own JVM: {@code warmup} frames through a first collector (JIT), then
-   * {@code frames} through a fresh one, from the first frame handed over until every record is
-   * acknowledged (close flushes).
+   * The measured side, in its own JVM: {@code warmup} frames of {@code venue}'s capture (looped,
+   * ids and times shifted) through a first collector runtime (JIT), then {@code frames} through a
+   * fresh one, from the first frame handed over until every record is acknowledged (close
+   * flushes). Book snapshots a venue asks over REST are answered from its recording by a local
+   * HTTP server, on another thread, after the request, as the venue would.
    */
-  static void child(String bootstrap, String registryUrl, int frames, int warmup) throws Exception {
-    List<CaptureFile.Entry> entries = frames(Math.max(frames, warmup));
-    String snapshot = resource(ProducerFrames.SNAPSHOTS).strip();
-    CollectorConfig config = new CollectorConfig(new BinanceUsdmVenue(), Map.of(
-        CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl,
-        CollectorConfig.SYMBOLS_CONFIG, "BTCUSDT",
-        CollectorConfig.CHANNELS_CONFIG, "trade,depth@0ms,bookTicker",
-        // The same frames are fed twice (warm-up, then timed): each feed must write all of them.
-        CollectorConfig.RESTART_TAIL_RECORDS_CONFIG, "0",
-        "producer.compression.type", "none"));
-    double meanValueBytes = meanValueBytes(entries.subList(0, frames), registryUrl);
-    feed(config, snapshot, entries.subList(0, warmup));
-    long t0 = System.nanoTime();
-    CollectorMetrics m = feed(config, snapshot, entries.subList(0, frames));
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long records = m.rawProduced().get();
-    long errors = m.rawErrors().get();
-    for (Map<String, Long> c : m.snapshot().values()) {
-      records += c.get("produced");
-      errors += c.get("produceErrors") + c.get("deadLettered");
+  static void child(String venueId, String bootstrap, String registryUrl, int frames, int warmup) throws Exception {
+    Venue venue = Venues.get(venueId);
+    List<CaptureFile.Entry> capture = ProducerFrames.capture(venueId);
+    Simulation.Contents contents = venue.simulation().scan(capture);
+    List<CaptureFile.Entry> entries = new ArrayList<>(venue.simulation().loop(capture, null, Duration.ZERO, 0)
+        .subList(0, Math.max(frames, warmup)));
+    try (RecordedRest rest = RecordedRest.start(venue.simulation().demoSnapshots())) {
+      CollectorConfig config = new CollectorConfig(venue, Map.of(
+          CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl,
+          CollectorConfig.SYMBOLS_CONFIG, String.join(",", contents.symbols()),
+          CollectorConfig.CHANNELS_CONFIG, String.join(",", contents.channels()),
+          CollectorConfig.REST_URL_CONFIG, rest.url(),
+          // The same frames are fed twice (warm-up, then timed): each feed must write all of them.
+          CollectorConfig.RESTART_TAIL_RECORDS_CONFIG, "0",
+          "producer.compression.type", "none"));
+      double meanValueBytes = meanValueBytes(venueId, entries.subList(0, frames), registryUrl);
+      feed(config, entries.subList(0, warmup));
+      long t0 = System.nanoTime();
+      CollectorMetrics m = feed(config, entries.subList(0, frames));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long records = m.rawProduced().get();
+      long errors = m.rawErrors().get();
+      for (Map<String, Long> c : m.snapshot().values()) {
+        records += c.get("produced");
+        errors += c.get("produceErrors") + c.get("deadLettered");
+      }
+      if (errors != 0) {
+        throw new IllegalStateException("ingest had " + errors + " errors or dead letters: " + m);
+      }
+      System.out.printf("INGEST records=%d seconds=%.3f rate=%.1f meanValueBytes=%.1f frames=%d%n",
+          records, seconds, records / seconds, meanValueBytes, frames);
     }
-    if (errors != 0) {
-      throw new IllegalStateException("ingest had " + errors + " errors or dead letters: " + m);
-    }
-    System.out.printf("INGEST records=%d seconds=%.3f rate=%.1f meanValueBytes=%.1f frames=%d%n",
-        records, seconds, records / seconds, meanValueBytes, frames);
   }
 
-  private static CollectorMetrics feed(CollectorConfig config, String snapshot, List<CaptureFile.Entry> entries) {
-    BinanceMessageParser parser = new BinanceMessageParser();
-    // The REST answer arrives on another thread, after the request, as it does from the venue.
-    BookRules.SnapshotFetcher recorded = new BookRules.SnapshotFetcher() {
-      @Override
-      public CompletableFuture<BookDelta> fetch(String symbol) {
-        return CompletableFuture.supplyAsync(() -> {
-          try {
-            return parser.parseDepthSnapshot(symbol, snapshot, Instant.now());
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        });
-      }
-
-      @Override
-      public CompletableFuture<String> fetchBody(String symbol) {
-        return CompletableFuture.completedFuture(snapshot);
-      }
-    };
-    // The venue's own book rules, the snapshot answered from the recording instead of over HTTP.
-    BookRules books;
-    try (BudgetedRestClient unused = new BudgetedRestClient("bench", java.net.URI.create("http://127.0.0.1:9"),
-        config.venue().restLimits(config), Clock.systemUTC())) {
-      BookRules venueRules = config.venue().books(config, unused, Clock.systemUTC()).orElseThrow();
-      books = venueRules.withFetcher(recorded);
-    }
-    VenueRuntime collector = VenueRuntime.create(config, books, Clock.systemUTC());
+  private static CollectorMetrics feed(CollectorConfig config, List<CaptureFile.Entry> entries) {
+    Venue venue = config.venue();
+    BudgetedRestClient rest = new BudgetedRestClient(venue.id(), java.net.URI.create(config.restUrl()), venue.restLimits(config),
+        Clock.systemUTC());
+    BookRules books = venue.books(config, rest, Clock.systemUTC()).orElse(null);
+    VenueRuntime collector = VenueRuntime.create(config, books, Clock.systemUTC(), rest);
     for (CaptureFile.Entry e : entries) {
       collector.onFrame(e.frame(), Instant.now());
     }
@@ -238,17 +228,9 @@ public final class IngestHarness {
     return collector.metrics();
   }
 
-  /** The capture looped (ids and times shifted) to {@code n} frames, rendered up front. */
-  static List<CaptureFile.Entry> frames(int n) {
-    List<CaptureFile.Entry> capture = ProducerFrames.capture();
-    BinanceUsdmCaptureLoop loop = new BinanceUsdmCaptureLoop(capture, List.of("BTCUSDT"),
-        Duration.ofSeconds(13L * (n / capture.size() + 1)));
-    return new ArrayList<>(loop.subList(0, n));
-  }
-
   /** Mean value size of the records the collector writes for these frames: raw frame or Avro record. */
-  private static double meanValueBytes(List<CaptureFile.Entry> entries, String registryUrl) throws Exception {
-    BinanceMessageParser parser = new BinanceMessageParser();
+  private static double meanValueBytes(String venue, List<CaptureFile.Entry> entries, String registryUrl) throws Exception {
+    FrameParser parser = ProducerFrames.parser(venue);
     AvroWireSerializer<SpecificRecord> serializer = new AvroWireSerializer<>();
     serializer.configure(Map.of("schema.registry.url", registryUrl), false);
     long bytes = 0;
@@ -256,10 +238,13 @@ public final class IngestHarness {
     for (CaptureFile.Entry e : entries) {
       bytes += e.frame().getBytes(StandardCharsets.UTF_8).length;
       records++;
-      SpecificRecord r = parser.parse(e.frame(), e.receiveTime()).record();
-      if (r != null && !(r instanceof BookDelta d && d.getFirstUpdateId() == null)) {
-        bytes += serializer.serialize(DecodeBenchmark.topicOf(r), r).length;
-        records++;
+      try {
+        for (SpecificRecord r : parser.parse(e.frame(), e.receiveTime()).records()) {
+          bytes += serializer.serialize(DecodeBenchmark.topicOf(r), r).length;
+          records++;
+        }
+      } catch (io.ticklake.producers.core.ParseException ignored) {
+        // a frame the collector dead-letters: its raw record is counted above
       }
     }
     return (double) bytes / records;

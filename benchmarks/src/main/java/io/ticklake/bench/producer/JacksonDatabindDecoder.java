@@ -8,14 +8,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.schema.serde.Decimals;
 import io.ticklake.schema.v1.BookDelta;
-import io.ticklake.schema.v1.Level;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Side;
 import io.ticklake.schema.v1.Trade;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -26,7 +24,7 @@ import org.apache.avro.specific.SpecificRecord;
  * product's records for the frames of the capture, so both sides do the same work; it has none of
  * the product's validation.
  */
-final class JacksonDatabindDecoder {
+final class JacksonDatabindDecoder implements BaselineDecoder {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -37,7 +35,12 @@ final class JacksonDatabindDecoder {
   }
 
   /** The record of one combined-stream frame. */
-  SpecificRecord decode(String frame, Instant receiveTime) throws IOException {
+  @Override
+  public List<SpecificRecord> decode(String frame, Instant receiveTime) throws IOException {
+    return List.of(record(frame, receiveTime));
+  }
+
+  private SpecificRecord record(String frame, Instant receiveTime) throws IOException {
     Envelope envelope = MAPPER.readValue(frame, Envelope.class);
     Event e = envelope.data;
     if (e instanceof TradeEvent t) {
@@ -79,20 +82,12 @@ final class JacksonDatabindDecoder {
         .setFirstUpdateId(d.firstUpdateId)
         .setFinalUpdateId(d.finalUpdateId)
         .setPrevFinalUpdateId(d.prevFinalUpdateId)
-        .setBids(levels(d.bids))
-        .setAsks(levels(d.asks))
+        .setBids(BaselineDecoder.levels(d.bids))
+        .setAsks(BaselineDecoder.levels(d.asks))
         .setEventTime(Instant.ofEpochMilli(d.eventTime))
         .setTransactTime(d.transactTime == null ? null : Instant.ofEpochMilli(d.transactTime))
         .setReceiveTime(receiveTime)
         .build();
-  }
-
-  private static List<Level> levels(List<BigDecimal[]> in) {
-    List<Level> out = new ArrayList<>(in.size());
-    for (BigDecimal[] l : in) {
-      out.add(new Level(Decimals.of(l[0]), Decimals.of(l[1])));
-    }
-    return out;
   }
 
   /** {@code {"stream":"btcusdt@trade","data":{...}}}. */

@@ -97,7 +97,7 @@ public final class MemoryHarness {
     Path gcLog = workDir.resolve("collector-gc.log");
     try (LocalBroker broker = LocalBroker.start();
         VenueSimulator sim = new VenueSimulator(loop, new BinanceUsdmSimProfile(snapshots), 0)) {
-      IngestHarness.createTopics(broker);
+      IngestHarness.createTopics(broker, ProducerFrames.BINANCE);
       sim.start(0);
       List<String> args = List.of(
           CollectorConfig.VENUE_CONFIG + "=binance-usdm",

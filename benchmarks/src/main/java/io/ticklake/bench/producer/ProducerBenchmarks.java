@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * All producer figures of issue 3 in one run: decode ({@link DecodeRunner}), ingest ({@link
- * IngestHarness}) and memory ({@link MemoryHarness}), each a ratio or a trend measured in this run.
+ * All producer figures in one run: decode ({@link DecodeRunner}) and ingest ({@link IngestHarness})
+ * of every venue of {@link ProducerFrames#VENUES}, and memory ({@link MemoryHarness}, Binance
+ * USD-M), each a ratio or a trend measured in this run.
  * {@code --quick} shrinks every part to a smoke run (seconds, not minutes); its figures are not
  * worth quoting.
  */
@@ -29,13 +30,17 @@ public final class ProducerBenchmarks {
       }
     }
     Path work = Files.createTempDirectory("ticklake-bench-");
-    DecodeRunner.Report decode = quick ? DecodeRunner.run(1, 1, 2, 1) : DecodeRunner.run(rounds, 3, 5, 2);
-    IngestHarness.Report ingest = IngestHarness.run(quick ? 20_000 : ingestFrames, quick ? 1 : rounds, work);
+    java.util.List<DecodeRunner.Report> decode = new java.util.ArrayList<>();
+    java.util.List<IngestHarness.Report> ingest = new java.util.ArrayList<>();
+    for (String venue : ProducerFrames.VENUES) {
+      decode.add(quick ? DecodeRunner.run(venue, 1, 1, 2, 1) : DecodeRunner.run(venue, rounds, 3, 5, 2));
+      ingest.add(IngestHarness.run(venue, quick ? 20_000 : ingestFrames, quick ? 1 : rounds, work));
+    }
     MemoryHarness.Report memory = MemoryHarness.run(Duration.ofSeconds(quick ? 60 : venueSeconds),
         Duration.ofSeconds(quick ? 2 : 5), "256m", work);
     System.out.println();
-    DecodeRunner.print(decode);
-    IngestHarness.print(ingest);
+    decode.forEach(DecodeRunner::print);
+    ingest.forEach(IngestHarness::print);
     MemoryHarness.print(memory);
     System.out.println("(logs and the collector's GC log: " + work + ")");
   }

@@ -84,7 +84,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>{@code java -cp ... io.ticklake.bench.streams.StreamsBench [records] [latencySeconds]}; the
- * README's Benchmarks section has the command. Prints one line per figure.
+ * docs/benchmarks.md has the command. Prints one line per figure.
  */
 public final class StreamsBench {
   private static final Logger log = LoggerFactory.getLogger(StreamsBench.class);

@@ -2,7 +2,7 @@ package io.ticklake.bench.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticklake.producers.binance.BinanceMessageParser;
+import io.ticklake.producers.core.FrameParser;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.schema.serde.AvroWireSerializer;
 import io.ticklake.schema.serde.InMemorySchemaRegistryClient;
@@ -10,24 +10,34 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The decode benchmark compares like with like: both sides write the same bytes for every frame. */
 class DecodeBenchmarkTest {
 
-  @Test
-  void bothSidesWriteTheSameWireBytesForEveryFrameOfTheCapture() throws Exception {
-    List<CaptureFile.Entry> frames = ProducerFrames.capture();
-    assertThat(frames).hasSize(3291);
+  @ParameterizedTest
+  @CsvSource({"binance-usdm, 3291, 3291", "coinbase, 3630, 3593"})
+  void bothSidesWriteTheSameWireBytesForEveryFrameOfTheCapture(String venue, int frameCount, int recordCount) throws Exception {
+    List<CaptureFile.Entry> frames = ProducerFrames.capture(venue);
+    assertThat(frames).hasSize(frameCount);
     AvroWireSerializer<SpecificRecord> serializer =
         new AvroWireSerializer<>(new InMemorySchemaRegistryClient(), Map.of("schema.registry.url", "unused"), false);
-    BinanceMessageParser parser = new BinanceMessageParser();
-    JacksonDatabindDecoder baseline = new JacksonDatabindDecoder(BinanceMessageParser.VENUE);
+    FrameParser parser = ProducerFrames.parser(venue);
+    BaselineDecoder baseline = ProducerFrames.baseline(venue);
+    int records = 0;
     for (CaptureFile.Entry e : frames) {
-      byte[] ours = DecodeBenchmark.ticklake(parser, serializer, e.frame(), e.receiveTime());
-      byte[] theirs = DecodeBenchmark.baseline(baseline, serializer, e.frame(), e.receiveTime());
-      assertThat(ours).as(e.frame()).isEqualTo(theirs);
-      assertThat(ours[0]).isZero(); // Confluent magic byte
+      List<byte[]> ours = DecodeBenchmark.ticklake(parser, serializer, e.frame(), e.receiveTime());
+      List<byte[]> theirs = DecodeBenchmark.baseline(baseline, serializer, e.frame(), e.receiveTime());
+      assertThat(ours).as(e.frame()).hasSameSizeAs(theirs);
+      for (int i = 0; i < ours.size(); i++) {
+        assertThat(ours.get(i)).as(e.frame()).isEqualTo(theirs.get(i));
+        assertThat(ours.get(i)[0]).isZero(); // Confluent magic byte
+      }
+      records += ours.size();
     }
+    // Every trade and book frame made a record (Coinbase: heartbeats, tickers and subscription answers make none).
+    assertThat(records).isEqualTo(recordCount);
   }
 
   @Test

@@ -18,7 +18,7 @@ class ProducerHarnessesIT {
 
   @Test
   void decodeRunnerMeasuresBothSides() throws Exception {
-    DecodeRunner.Report r = DecodeRunner.run(1, 1, 1, 1);
+    DecodeRunner.Report r = DecodeRunner.run("binance-usdm", 1, 1, 1, 1);
     assertThat(r.rounds()).hasSize(1);
     DecodeRunner.Round round = r.rounds().get(0);
     assertThat(round.ticklake().nsPerFrame()).isPositive();
@@ -30,7 +30,7 @@ class ProducerHarnessesIT {
 
   @Test
   void ingestCountsEveryRecordOfBothSides() throws Exception {
-    IngestHarness.Report r = IngestHarness.run(3291, 1, work);
+    IngestHarness.Report r = IngestHarness.run("binance-usdm", 3291, 1, work);
     IngestHarness.Round round = r.rounds().get(0);
     // One raw record per frame, plus 491 trades and 2,563 quotes, plus the synced book diffs.
     assertThat(round.records()).isGreaterThan(3291 + 491 + 2563);
@@ -38,6 +38,17 @@ class ProducerHarnessesIT {
     assertThat(round.recordSize()).isBetween(50, 2000);
     assertThat(round.recordsPerSec()).isPositive();
     assertThat(round.perfRecordsPerSec()).isPositive();
+  }
+
+  @Test
+  void ingestOfCoinbaseCountsEveryRecord() throws Exception {
+    IngestHarness.Report r = IngestHarness.run("coinbase", 3630, 1, work);
+    IngestHarness.Round round = r.rounds().get(0);
+    // One raw record per frame, plus the 34 trades, the 10 snapshots and the 3,549 book updates,
+    // plus a quote each time a book's best bid or ask moves.
+    assertThat(round.records()).isGreaterThan(3630 + 34 + 10 + 3549);
+    assertThat(round.perfRecords()).isEqualTo(round.records());
+    assertThat(round.recordsPerSec()).isPositive();
   }
 
   @Test
