@@ -194,6 +194,7 @@ public final class BookSync {
   }
 
   private void load(BookDelta snapshot) {
+    writePending(null); // a timeless one taken before, with nothing applied on it since
     book.apply(snapshot);
     if (rules.maxDepth() > 0) {
       truncate();
@@ -209,7 +210,6 @@ public final class BookSync {
     // A snapshot starts a chain; an unsequenced venue's book is in step at once.
     state = chain.venueSequenced() ? State.AWAITING_FIRST_DIFF : State.SYNCED;
     if (rules.timelessSnapshots() && !restSnapshots()) {
-      writePending(null); // one taken before, with nothing applied on it since
       pendingSnapshot = snapshot;
     } else {
       write(snapshot, null);

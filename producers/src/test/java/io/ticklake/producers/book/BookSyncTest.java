@@ -167,6 +167,9 @@ class BookSyncTest {
     sync.onDiff(at(diff(T1.plusSeconds(2), List.of(), List.of(lvl("101", "0"))), T1.plusMillis(500)));
     assertThat(books).extracting(BookDelta::getEventTime).containsExactly(T1, T1.plusMillis(500), T1.plusMillis(500));
     assertThat(books).extracting(BookDelta::getSnapshot).containsExactly(true, true, false);
+    // Each snapshot's quote is of its own book.
+    assertThat(quotes).extracting(q -> q.getBidSize().stripTrailingZeros().toPlainString()).containsExactly("1", "2");
+    assertThat(quotes).extracting(Quote::getEventTime).containsExactly(T1, T1.plusMillis(500));
   }
 
   // --- (a) snapshots in the stream, unsequenced venue ---
