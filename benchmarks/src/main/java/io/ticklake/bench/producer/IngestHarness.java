@@ -157,7 +157,11 @@ public final class IngestHarness {
 
   private static List<String> runMain(Path workDir, String main, List<String> args) throws Exception {
     Path log = Files.createTempFile(workDir, "ingest-child-", ".log");
-    try (ChildJvm child = ChildJvm.start(List.of("-Xmx1g"), main, args, log)) {
+    List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+    if (System.getenv("INGEST_JFR") != null && main.equals(IngestHarness.class.getName())) {
+      jvm.add("-XX:StartFlightRecording=filename=" + System.getenv("INGEST_JFR") + ",settings=profile");
+    }
+    try (ChildJvm child = ChildJvm.start(jvm, main, args, log)) {
       return child.await();
     }
   }

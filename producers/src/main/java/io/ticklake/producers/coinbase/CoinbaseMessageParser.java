@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.ticklake.producers.core.FrameParser;
+import io.ticklake.producers.core.IsoInstants;
 import io.ticklake.producers.core.ParseException;
 import io.ticklake.producers.core.ParsedFrame;
 import io.ticklake.schema.serde.Decimals;
@@ -309,7 +310,7 @@ public final class CoinbaseMessageParser implements FrameParser {
 
   private static Instant time(String iso, Fields f) throws ParseException {
     try {
-      return Instant.parse(iso);
+      return IsoInstants.parse(iso);
     } catch (DateTimeParseException e) {
       throw fail("'time' is not an ISO-8601 instant: " + iso, f);
     }

@@ -162,9 +162,8 @@ public class AvroWireSerializer<T> implements Serializer<T> {
 
   private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
-  @SuppressWarnings("unchecked")
   private static DatumWriter<Object> newWriter(Schema schema, GenericData model) {
-    return (DatumWriter<Object>) model.createDatumWriter(schema);
+    return DecimalBytes.writer(schema, model);
   }
 
   @Override

@@ -113,8 +113,31 @@ public final class Decimals {
     if (Math.abs(unscaled) <= LONG_SAFE[shift]) {
       return BigDecimal.valueOf(unscaled * LONG_POW10[shift], SCALE);
     }
-    return new BigDecimal(BigInteger.valueOf(unscaled).multiply(BIG_POW10[shift]), SCALE);
+    return large(unscaled, shift);
   }
+
+  /**
+   * A value whose unscaled form at scale 18 needs a {@code BigInteger} (a price above about 9.2):
+   * made once and handed out again while it stays in a small direct-mapped table, because a venue
+   * repeats the same prices frame after frame (the levels near the touch, the last trade price).
+   * Entries are immutable, so threads may race on a slot: each reads a whole entry or none.
+   */
+  private static BigDecimal large(long unscaled, int shift) {
+    long mixed = (unscaled ^ (unscaled >>> 29)) * 0x9E3779B97F4A7C15L + shift;
+    int slot = (int) (mixed >>> 52) & (LARGE.length - 1);
+    Large hit = LARGE[slot];
+    if (hit != null && hit.unscaled == unscaled && hit.shift == shift) {
+      return hit.value;
+    }
+    BigDecimal value = new BigDecimal(BigInteger.valueOf(unscaled).multiply(BIG_POW10[shift]), SCALE);
+    LARGE[slot] = new Large(unscaled, shift, value);
+    return value;
+  }
+
+  /** A large value and the digits and fraction length it was read from. */
+  private record Large(long unscaled, int shift, BigDecimal value) {}
+
+  private static final Large[] LARGE = new Large[4096];
 
   private static char charAt(CharSequence s, char[] chars, int i) {
     return chars != null ? chars[i] : s.charAt(i);

@@ -35,6 +35,30 @@ class DecimalsTest {
     assertThatThrownBy(() -> Decimals.of("-".toCharArray(), 0, 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /**
+   * Large values are handed out again from a table: the same digits with another fraction length
+   * ("61800.2", "618002"), values that share a slot, and repeats must each still give their own value.
+   */
+  @Test
+  void repeatedLargeValuesAreStillExact() {
+    java.util.Random random = new java.util.Random(11);
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    for (int i = 0; i < 50_000; i++) {
+      String digits = Long.toString(10 + (random.nextLong() >>> (1 + random.nextInt(60))));
+      int point = random.nextInt(digits.length());
+      texts.add((random.nextBoolean() ? "-" : "") + digits.substring(0, digits.length() - point)
+          + (point == 0 ? "" : "." + digits.substring(digits.length() - point)));
+    }
+    for (int pass = 0; pass < 2; pass++) {
+      for (String text : texts) {
+        assertThat(Decimals.of(text)).as(text).isEqualTo(new BigDecimal(text).setScale(18));
+      }
+    }
+    assertThat(Decimals.of("61800.2")).isEqualTo(new BigDecimal("61800.2").setScale(18));
+    assertThat(Decimals.of("618002")).isEqualTo(new BigDecimal("618002").setScale(18));
+    assertThat(Decimals.of("61800.2")).isEqualTo(new BigDecimal("61800.2").setScale(18));
+  }
+
   @Test
   void refusesToRound() {
     assertThatThrownBy(() -> Decimals.of("0.1234567890123456789"))
