@@ -15,6 +15,8 @@ import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,20 @@ public final class IngestHarness {
    * on both sides: its random payload barely compresses while frames do, which would flatter us.
    */
   static final List<String> PRODUCER_PROPS = List.of("acks=all", "enable.idempotence=true", "linger.ms=20", "compression.type=none");
+
+  /** The warm-up ends after this many chunks in a row with the JIT compiling under {@link #QUIET_JIT_SHARE} of their time. */
+  static final int QUIET_CHUNKS = 5;
+  static final double QUIET_JIT_SHARE = 0.05;
+  static final int MAX_WARMUP_FACTOR = 20;
+
+  /**
+   * Every topic keeps at most its last 128 MB per partition, in 32 MB segments, whatever the
+   * catalogue says: the warm-ups write gigabytes, and a log growing round after round made the
+   * later rounds (and whichever side ran later in a round) slower, not the code they measure.
+   */
+  static final Map<String, String> BOUNDED_LOG = Map.of(
+      "retention.bytes", Long.toString(128L << 20), "segment.bytes", Long.toString(32L << 20),
+      "retention.ms", "-1", "cleanup.policy", "delete");
 
   private static final Pattern RATE = Pattern.compile("([0-9.]+) records/sec");
 
@@ -108,17 +124,18 @@ public final class IngestHarness {
 
   /** Starts a broker and registry, then alternates ProducerPerformance and the collector of {@code venue}. */
   public static Report run(String venue, int frames, int rounds, Path workDir) throws Exception {
-    try (LocalBroker broker = LocalBroker.start()) {
+    try (LocalBroker broker = LocalBroker.start(Map.of("log.retention.check.interval.ms", "2000"))) {
       createTopics(broker, venue);
       List<Round> out = new ArrayList<>();
       // Round -1 warms the broker (its JIT, its log segments) for both sides and is not reported.
       for (int r = -1; r < rounds; r++) {
         List<String> ours = runChild(workDir, List.of(CHILD, venue, broker.bootstrapServers(), broker.registryUrl(),
-            Integer.toString(frames), Integer.toString(frames / 4)));
+            Integer.toString(frames), Integer.toString(frames)));
+        ours.stream().filter(l -> l.startsWith("INGEST")).forEach(l -> System.out.println("  " + l));
         long records = Long.parseLong(ChildJvm.field(ours, "INGEST", "records"));
         double rate = Double.parseDouble(ChildJvm.field(ours, "INGEST", "rate"));
         int size = (int) Math.round(Double.parseDouble(ChildJvm.field(ours, "INGEST", "meanValueBytes")));
-        long warmup = records / 4;
+        long warmup = records; // as the collector's: as many records as it measures
         List<String> perf = new ArrayList<>(List.of("--topic", PERF_TOPIC, "--num-records", Long.toString(records + warmup),
             "--warmup-records", Long.toString(warmup), "--record-size", Integer.toString(size), "--throughput", "-1",
             "--producer-props", "bootstrap.servers=" + broker.bootstrapServers()));
@@ -169,27 +186,32 @@ public final class IngestHarness {
   static void createTopics(LocalBroker broker, String venue) throws Exception {
     List<NewTopic> topics = new ArrayList<>();
     for (TopicSpec s : Topics.all(List.of(venue))) {
-      topics.add(new NewTopic(s.name(), s.partitions(), (short) 1).configs(s.configs()));
+      Map<String, String> configs = new java.util.HashMap<>(s.configs());
+      configs.putAll(BOUNDED_LOG);
+      topics.add(new NewTopic(s.name(), s.partitions(), (short) 1).configs(configs));
     }
-    topics.add(new NewTopic(PERF_TOPIC, 6, (short) 1));
+    topics.add(new NewTopic(PERF_TOPIC, 6, (short) 1).configs(BOUNDED_LOG));
     try (Admin admin = broker.kafka().admin()) {
       admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
     }
   }
 
   /**
-   * The measured side, in its own JVM: {@code warmup} frames of {@code venue}'s capture (looped,
-   * ids and times shifted) through a first collector runtime (JIT), then {@code frames} through a
-   * fresh one, from the first frame handed over until every record is acknowledged (close
-   * flushes). Book snapshots a venue asks over REST are answered from its recording by a local
-   * HTTP server, on another thread, after the request, as the venue would.
+   * The measured side, in its own JVM, one collector runtime fed {@code venue}'s capture looped
+   * (ids and times shifted). First a warm-up of at least {@code warmup} frames, in chunks of a
+   * tenth, until the JIT has settled ({@value #QUIET_CHUNKS} chunks in a row during which compiling
+   * took under 5 % of their time; at most {@value #MAX_WARMUP_FACTOR} times {@code warmup}), then a
+   * flush; the figure is the next {@code frames}, made into strings beforehand, from the first
+   * handed over until every record they made is acknowledged (close flushes). On two busy cores C2 was still compiling the Kafka client and our hot path most of
+   * the way through a 200,000-frame run after a warm-up of a quarter of it, which measured the
+   * JIT, not the rate a collector holds around the clock. Book snapshots a venue asks over REST are
+   * answered from its recording by a local HTTP server, on another thread, as the venue would.
    */
   static void child(String venueId, String bootstrap, String registryUrl, int frames, int warmup) throws Exception {
     Venue venue = Venues.get(venueId);
     List<CaptureFile.Entry> capture = ProducerFrames.capture(venueId);
     Simulation.Contents contents = venue.simulation().scan(capture);
-    List<CaptureFile.Entry> entries = new ArrayList<>(venue.simulation().loop(capture, null, Duration.ZERO, 0)
-        .subList(0, Math.max(frames, warmup)));
+    List<CaptureFile.Entry> loop = venue.simulation().loop(capture, null, Duration.ZERO, 0);
     try (RecordedRest rest = RecordedRest.start(venue.simulation().demoSnapshots())) {
       CollectorConfig config = new CollectorConfig(venue, Map.of(
           CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -197,39 +219,63 @@ public final class IngestHarness {
           CollectorConfig.SYMBOLS_CONFIG, String.join(",", contents.symbols()),
           CollectorConfig.CHANNELS_CONFIG, String.join(",", contents.channels()),
           CollectorConfig.REST_URL_CONFIG, rest.url(),
-          // The same frames are fed twice (warm-up, then timed): each feed must write all of them.
           CollectorConfig.RESTART_TAIL_RECORDS_CONFIG, "0",
           "producer.compression.type", "none"));
-      double meanValueBytes = meanValueBytes(venueId, entries.subList(0, frames), registryUrl);
-      feed(config, entries.subList(0, warmup));
+      BudgetedRestClient restClient = new BudgetedRestClient(venue.id(), java.net.URI.create(config.restUrl()),
+          venue.restLimits(config), Clock.systemUTC());
+      BookRules books = venue.books(config, restClient, Clock.systemUTC()).orElse(null);
+      // Measured first, so its parsing and serializing is compiled before the warm-up, not during the timed part.
+      double meanValueBytes = meanValueBytes(venueId, loop.subList(0, frames), registryUrl);
+      VenueRuntime collector = VenueRuntime.create(config, books, Clock.systemUTC(), restClient);
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      int fed = 0;
+      int chunk = Math.max(1, warmup / 10);
+      int quietChunks = 0;
+      while (fed < warmup || (quietChunks < QUIET_CHUNKS && fed < MAX_WARMUP_FACTOR * warmup)) {
+        long jitBefore = jit.getTotalCompilationTime();
+        long t = System.nanoTime();
+        feed(collector, new ArrayList<>(loop.subList(fed, fed + chunk))); // a list as the timed one: one profile
+        fed += chunk;
+        boolean quiet = jit.getTotalCompilationTime() - jitBefore < QUIET_JIT_SHARE * (System.nanoTime() - t) / 1e6;
+        quietChunks = quiet ? quietChunks + 1 : 0;
+      }
+      boolean settled = quietChunks >= QUIET_CHUNKS;
+      List<CaptureFile.Entry> timed = new ArrayList<>(loop.subList(fed, fed + frames));
+      collector.flush();
+      long warmRecords = acknowledged(collector.metrics());
+      long jitBefore = jit.getTotalCompilationTime();
+      long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
-      CollectorMetrics m = feed(config, entries.subList(0, frames));
+      feed(collector, timed);
+      double feedCpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e9;
+      collector.close(); // flushes both producers: every record is acknowledged (or counted as failed)
       double seconds = (System.nanoTime() - t0) / 1e9;
-      long records = m.rawProduced().get();
-      long errors = m.rawErrors().get();
-      for (Map<String, Long> c : m.snapshot().values()) {
-        records += c.get("produced");
-        errors += c.get("produceErrors") + c.get("deadLettered");
-      }
-      if (errors != 0) {
-        throw new IllegalStateException("ingest had " + errors + " errors or dead letters: " + m);
-      }
-      System.out.printf("INGEST records=%d seconds=%.3f rate=%.1f meanValueBytes=%.1f frames=%d%n",
-          records, seconds, records / seconds, meanValueBytes, frames);
+      long records = acknowledged(collector.metrics()) - warmRecords;
+      System.out.printf("INGEST records=%d seconds=%.3f rate=%.1f meanValueBytes=%.1f frames=%d warmupFrames=%d "
+              + "jitSettled=%b jitMsWhileTimed=%d feedThreadCpuSeconds=%.3f%n",
+          records, seconds, records / seconds, meanValueBytes, frames, fed, settled,
+          jit.getTotalCompilationTime() - jitBefore, feedCpu);
     }
   }
 
-  private static CollectorMetrics feed(CollectorConfig config, List<CaptureFile.Entry> entries) {
-    Venue venue = config.venue();
-    BudgetedRestClient rest = new BudgetedRestClient(venue.id(), java.net.URI.create(config.restUrl()), venue.restLimits(config),
-        Clock.systemUTC());
-    BookRules books = venue.books(config, rest, Clock.systemUTC()).orElse(null);
-    VenueRuntime collector = VenueRuntime.create(config, books, Clock.systemUTC(), rest);
+  private static void feed(VenueRuntime collector, List<CaptureFile.Entry> entries) {
     for (CaptureFile.Entry e : entries) {
       collector.onFrame(e.frame(), Instant.now());
     }
-    collector.close(); // flushes both producers: every record is acknowledged (or counted as failed)
-    return collector.metrics();
+  }
+
+  /** Records acknowledged on the raw and normalized topics; refuses a run with any error or dead letter. */
+  private static long acknowledged(CollectorMetrics m) {
+    long records = m.rawProduced().get();
+    long errors = m.rawErrors().get();
+    for (Map<String, Long> c : m.snapshot().values()) {
+      records += c.get("produced");
+      errors += c.get("produceErrors") + c.get("deadLettered");
+    }
+    if (errors != 0) {
+      throw new IllegalStateException("ingest had " + errors + " errors or dead letters: " + m);
+    }
+    return records;
   }
 
   /** Mean value size of the records the collector writes for these frames: raw frame or Avro record. */

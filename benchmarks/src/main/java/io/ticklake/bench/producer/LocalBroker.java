@@ -21,7 +21,12 @@ public final class LocalBroker implements AutoCloseable {
 
   /** Starts a broker and a registry and waits until both serve. */
   public static LocalBroker start() throws IOException {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
+    return start(Map.of());
+  }
+
+  /** As {@link #start()}, with these broker settings. */
+  public static LocalBroker start(Map<String, String> brokerConfig) throws IOException {
+    EmbeddedKafka kafka = EmbeddedKafka.start(brokerConfig);
     try {
       RegistryServer registry =
           new RegistryServer(
