@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -16,8 +16,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./ticklake reload}: checks the configuration, then has the running stack re-read it
- * (SIGHUP) and prints what the stack applied and what needs a restart. Nothing stops: the
+ * {@code ./ticklake reload}: checks the configuration, then has the running stack re-read it (a
+ * request file the stack watches, answered in a result file) and prints what the stack applied and what needs a restart. Nothing stops: the
  * collector takes a new symbol list on its live connection.
  */
 @Command(
@@ -54,15 +54,10 @@ final class ReloadCommand implements Callable<Integer> {
     String token = UUID.randomUUID().toString();
     Path request = ReloadSignal.requestFile(config.dataDir());
     Files.createDirectories(request.getParent());
-    Files.writeString(request, token, StandardCharsets.UTF_8);
-    Process kill =
-        new ProcessBuilder(List.of("kill", "-HUP", Long.toString(sup.get().pid())))
-            .redirectErrorStream(true)
-            .start();
-    if (kill.waitFor() != 0) {
-      out.println("ticklake: could not signal pid " + sup.get().pid() + ": " + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
-      return 1;
-    }
+    // The running stack watches for this file; no signal, which a stack started under nohup ignores.
+    Path part = request.resolveSibling(request.getFileName() + ".part");
+    Files.writeString(part, token, StandardCharsets.UTF_8);
+    Files.move(part, request, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     Path result = ReloadSignal.resultFile(config.dataDir());
     Instant deadline = Instant.now().plus(Duration.ofSeconds(timeoutSeconds));
     while (Instant.now().isBefore(deadline)) {

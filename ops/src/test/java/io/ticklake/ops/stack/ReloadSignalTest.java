@@ -36,6 +36,27 @@ class ReloadSignalTest {
     assertThat(ReloadSignal.requestFile(data)).doesNotExist();
   }
 
+  /** No signal needed: a stack started under nohup ignores SIGHUP, and reload must still reach it. */
+  @Test
+  void aRequestFileIsAnsweredWithoutASignal() throws Exception {
+    StackConfig before = load(Map.of("symbols", "BTCUSDT"));
+    LocalStack stack = new LocalStack(before, data);
+    StackConfig after = load(Map.of("symbols", "BTCUSDT,ETHUSDT"));
+    ReloadSignal signal = new ReloadSignal(() -> after, stack, data).watch();
+    try {
+      Files.createDirectories(data.resolve("run"));
+      Files.writeString(ReloadSignal.requestFile(data), "token-2");
+
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> Files.exists(ReloadSignal.resultFile(data)));
+      assertThat(Files.readString(ReloadSignal.resultFile(data))).startsWith("token-2 ok applied symbols");
+      assertThat(Files.readString(stack.symbolsFile("binance-usdm"))).contains("symbols=BTCUSDT,ETHUSDT");
+      assertThat(ReloadSignal.requestFile(data)).doesNotExist();
+    } finally {
+      signal.close();
+    }
+  }
+
   @Test
   void anInvalidConfigurationIsRefusedAndTheOneInForceStays() throws Exception {
     StackConfig before = load(Map.of("symbols", "BTCUSDT"));
