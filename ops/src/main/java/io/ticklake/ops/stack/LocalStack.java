@@ -820,7 +820,7 @@ public final class LocalStack implements AutoCloseable {
       }
       try {
         for (String s : io.ticklake.producers.core.SymbolsFileWatcher.read(symbolsFile(v.id()))) {
-          out.add(v.id() + ":" + v.venue().nativeSymbol(s));
+          out.add(v.id() + ":" + v.venue().nativeSymbol(s, v.collectorSettings()));
         }
       } catch (IOException e) {
         v.symbols().forEach(s -> out.add(v.id() + ":" + s));

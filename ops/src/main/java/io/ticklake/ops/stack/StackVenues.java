@@ -153,6 +153,9 @@ public final class StackVenues {
           settings.put(k, v);
         }
       });
+      if (contents != null) {
+        contents.settings().forEach(settings::putIfAbsent); // what the capture was recorded with
+      }
       String shortSymbols = values.getOrDefault(StackConfig.SYMBOLS_CONFIG, "");
       if (!settings.containsKey(CollectorConfig.SYMBOLS_CONFIG)) {
         if (venue.ownsShortKeys() && !shortSymbols.isEmpty()) {

@@ -116,11 +116,7 @@ public final class BinanceMessageParser implements FrameParser {
       throw e;
     } catch (IOException | RuntimeException e) {
       // Jackson's JsonParseException (truncated frame, bad token) and number overflows end here.
-      throw new ParseException(
-          "unreadable frame: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()),
-          f.stream,
-          ParseException.STAGE_PARSE,
-          e);
+      throw ParseException.unreadable(e, f.stream, null);
     }
     return frame(f, receiveTime);
   }

@@ -9,10 +9,12 @@ package io.ticklake.producers.book;
 @FunctionalInterface
 public interface BookChecksum {
   /**
-   * The checksum of {@code book} as the venue computes it, in the same representation as the venue
-   * sends it (unsigned 32-bit in a long for Kraken, signed 32-bit for OKX).
+   * The checksum of {@code symbol}'s {@code book} as the venue computes it, in the same
+   * representation as the venue sends it (unsigned 32-bit in a long for Kraken, signed 32-bit for
+   * OKX). The symbol names what the string may depend on (Kraken formats each price to its pair's
+   * precision).
    */
-  long compute(OrderBook book);
+  long compute(String symbol, OrderBook book);
 
   /** CRC32 (IEEE, as zlib) of an ASCII string, unsigned. */
   static long crc32(CharSequence s) {

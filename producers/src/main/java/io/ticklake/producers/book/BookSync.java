@@ -61,6 +61,9 @@ public final class BookSync {
 
     /** The best bid or ask changed (only with {@link BookRules#quotesFromBook()}). */
     default void quote(Quote quote) {}
+
+    /** A checksum the venue sent was computed on the book: it matched, or not. */
+    default void checksum(boolean verified) {}
   }
 
   /**
@@ -338,13 +341,15 @@ public final class BookSync {
     if (rules.checksum() == null || sent == null) {
       return true;
     }
-    long computed = rules.checksum().compute(book);
+    long computed = rules.checksum().compute(symbol, book);
     if (computed == sent) {
       delta.setChecksumVerified(true);
       checksumsVerified++;
+      output.checksum(true);
       return true;
     }
     checksumFailures++;
+    output.checksum(false);
     broken(delta, "checksum mismatch: venue sent " + sent + ", the book gives " + computed, "checksum mismatch");
     return false;
   }

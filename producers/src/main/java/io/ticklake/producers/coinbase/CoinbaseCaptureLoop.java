@@ -173,16 +173,8 @@ public final class CoinbaseCaptureLoop extends AbstractList<CaptureFile.Entry> i
     return new CaptureFile.Entry(receiveTime, out.toString());
   }
 
-  /** {@code 2021-04-17T16:43:50.673426Z} with {@code digits} fraction digits, as recorded. */
+  /** As {@link CaptureFile#isoTime}. */
   static String format(Instant t, int digits) {
-    String base = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC).toString();
-    if (base.length() == 16) {
-      base += ":00"; // LocalDateTime drops zero seconds
-    }
-    if (digits == 0) {
-      return base + "Z";
-    }
-    String nanos = String.format("%09d", t.getNano());
-    return base + "." + (digits <= 9 ? nanos.substring(0, digits) : nanos + "0".repeat(digits - 9)) + "Z";
+    return CaptureFile.isoTime(t, digits);
   }
 }

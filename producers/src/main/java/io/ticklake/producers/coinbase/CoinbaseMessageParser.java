@@ -102,8 +102,7 @@ public final class CoinbaseMessageParser implements FrameParser {
     } catch (ParseException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ParseException("unreadable frame: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), stream(f),
-          ParseException.STAGE_PARSE, channelOfType(f.type), e);
+      throw ParseException.unreadable(e, stream(f), channelOfType(f.type));
     }
     if (f.type == null) {
       throw ParseException.unknown("a frame without a 'type'", null, "unknown");
@@ -327,11 +326,4 @@ public final class CoinbaseMessageParser implements FrameParser {
     return new ParseException(message, stream(f), ParseException.STAGE_PARSE, channelOfType(f.type), null);
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
-  }
 }

@@ -197,7 +197,7 @@ public final class Collector implements AutoCloseable {
    * @throws IllegalArgumentException for an empty list or one the venue refuses
    */
   public synchronized SymbolChange applySymbols(List<String> next) {
-    List<String> wanted = CollectorConfig.nativeSymbols(venue, next);
+    List<String> wanted = config.nativeSymbols(next);
     if (wanted.isEmpty()) {
       throw new IllegalArgumentException("symbols must name at least one symbol");
     }

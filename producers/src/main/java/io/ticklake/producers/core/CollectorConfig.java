@@ -208,12 +208,17 @@ public class CollectorConfig extends AbstractConfig {
 
   /** The symbols in the venue's own spelling ({@link Venue#nativeSymbol}). */
   public List<String> symbols() {
-    return nativeSymbols(venue, getList(SYMBOLS_CONFIG));
+    return nativeSymbols(getList(SYMBOLS_CONFIG));
+  }
+
+  /** Symbols trimmed, in the venue's spelling under these settings, empty ones dropped, duplicates removed. */
+  public List<String> nativeSymbols(List<String> symbols) {
+    return nativeSymbols(venue, symbols, originals());
   }
 
   /** Symbols trimmed, in the venue's spelling, empty ones dropped, duplicates removed. */
-  public static List<String> nativeSymbols(Venue venue, List<String> symbols) {
-    return symbols.stream().map(String::trim).filter(s -> !s.isEmpty()).map(venue::nativeSymbol).distinct().toList();
+  public static List<String> nativeSymbols(Venue venue, List<String> symbols, Map<?, ?> settings) {
+    return symbols.stream().map(String::trim).filter(s -> !s.isEmpty()).map(s -> venue.nativeSymbol(s, settings)).distinct().toList();
   }
 
   public List<String> channels() {

@@ -107,6 +107,8 @@ public final class CollectorMetrics {
   private final AtomicLong connectFailures = new AtomicLong();
   private final AtomicLong disconnects = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
+  private final AtomicLong checksumsVerified = new AtomicLong();
+  private final AtomicLong checksumsFailed = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
   private volatile int expected = 1;
   private volatile String lastFailure = "";
@@ -146,6 +148,27 @@ public final class CollectorMetrics {
         .description("Raw frames the broker refused")
         .tags(tags)
         .register(registry);
+    FunctionCounter.builder("ticklake.producer.book.checksums", checksumsVerified, AtomicLong::get)
+        .description("Book checksums the venue sent, computed on the collector's own book: verified or failed")
+        .tags(tags.and("result", "verified"))
+        .register(registry);
+    FunctionCounter.builder("ticklake.producer.book.checksums", checksumsFailed, AtomicLong::get)
+        .description("Book checksums the venue sent, computed on the collector's own book: verified or failed")
+        .tags(tags.and("result", "failed"))
+        .register(registry);
+  }
+
+  /** A book checksum the venue sent was computed on our book: it matched, or not. */
+  public void checksum(boolean verified) {
+    (verified ? checksumsVerified : checksumsFailed).incrementAndGet();
+  }
+
+  public long checksumsVerified() {
+    return checksumsVerified.get();
+  }
+
+  public long checksumsFailed() {
+    return checksumsFailed.get();
   }
 
   public String venue() {

@@ -51,6 +51,17 @@ public class ParseException extends Exception {
     return new ParseException(message, stream, STAGE_UNKNOWN, channel, null);
   }
 
+  /**
+   * A frame the JSON reader could not read (cut off, not JSON, a value of the wrong kind): stage
+   * {@link #STAGE_PARSE}, the reader's complaint (its first line) as the message.
+   */
+  public static ParseException unreadable(Exception e, String stream, String channel) {
+    String message = e.getMessage();
+    int nl = message == null ? -1 : message.indexOf('\n');
+    String first = message == null ? "" : nl < 0 ? message : message.substring(0, nl);
+    return new ParseException("unreadable frame: " + e.getClass().getSimpleName() + ": " + first, stream, STAGE_PARSE, channel, e);
+  }
+
   /** The stream the frame came from, or {@code null} if the frame did not say. */
   public String stream() {
     return stream;

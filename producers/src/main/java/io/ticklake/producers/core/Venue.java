@@ -8,6 +8,7 @@ import io.ticklake.producers.rest.RestPoller;
 import io.ticklake.producers.sim.Simulation;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigDef;
@@ -81,6 +82,16 @@ public interface Venue {
    */
   default String nativeSymbol(String configured) {
     return configured;
+  }
+
+  /**
+   * A configured symbol in the venue's own spelling under {@code settings} (the collector's
+   * settings, bare or {@code venue.<id>.} keys), for venues whose spelling depends on them (Kraken
+   * v1 names {@code BTC-USD} {@code XBT/USD}, v2 {@code BTC/USD}); {@link #nativeSymbol(String)}
+   * by default.
+   */
+  default String nativeSymbol(String configured, Map<?, ?> settings) {
+    return nativeSymbol(configured);
   }
 
   /** The venue offline: simulator profile, shipped capture, capture reading and looping. */

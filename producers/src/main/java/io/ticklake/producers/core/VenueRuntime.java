@@ -95,11 +95,21 @@ public final class VenueRuntime implements AutoCloseable {
   /** The ledger of each symbol's latest trade (a disconnect gap names its last id). */
   private final Map<String, TradeLedger> latestLedger = new ConcurrentHashMap<>();
   private final Map<String, Instant> lastEventTime = new ConcurrentHashMap<>();
+  /** Per symbol, the event time of the latest trade delivered (where a hole of trades starts). */
+  private final Map<String, Instant> lastTradeTime = new ConcurrentHashMap<>();
   /** Per symbol, the update id of an earlier run's last book record when that was a snapshot. */
   private final Map<String, Long> lastSnapshotWritten = new ConcurrentHashMap<>();
   private final Map<String, Long> reportedTradeHoles = new ConcurrentHashMap<>();
   /** Open times of the closed candles delivered, per symbol, interval and source (the last few thousand). */
   private final Map<String, java.util.NavigableSet<Long>> candlesDelivered = new ConcurrentHashMap<>();
+  /** The running venue candle of each symbol, interval and source (not marked closed yet). */
+  private final Map<String, HeldCandle> openCandles = new HashMap<>();
+
+  /**
+   * How long after a held candle's period ended (the venue's clock) it is written as closed when no
+   * later candle came: updates of a period arrive this late at most.
+   */
+  public static final Duration CANDLE_CLOSE_GRACE = Duration.ofSeconds(5);
   /** The newest event time the venue has sent, epoch microseconds (the venue's clock). */
   private final java.util.concurrent.atomic.AtomicLong venueMicros = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
   private final Set<String> loggedOnce = ConcurrentHashMap.newKeySet();
@@ -199,6 +209,13 @@ public final class VenueRuntime implements AutoCloseable {
 
   /** Starts the periodic book snapshots ({@code interval} 0 or negative: none). */
   public VenueRuntime start(Duration bookSnapshotInterval) {
+    scheduler.scheduleAtFixedRate(() -> {
+      try {
+        closeDueCandles();
+      } catch (RuntimeException e) {
+        log.error("{}: closing due candles failed", venueId, e);
+      }
+    }, 1, 1, TimeUnit.SECONDS);
     if (bookSnapshotInterval.toMillis() > 0 && books != null) {
       scheduler.scheduleAtFixedRate(this::emitBookSnapshots, bookSnapshotInterval.toMillis(),
           bookSnapshotInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -256,6 +273,7 @@ public final class VenueRuntime implements AutoCloseable {
           removed.reset();
         }
         lastEventTime.remove(symbol);
+        lastTradeTime.remove(symbol);
       }
     }
   }
@@ -326,6 +344,9 @@ public final class VenueRuntime implements AutoCloseable {
       }
       lastEventTime.put(symbol, trade.getEventTime());
       if (live) {
+        lastTradeTime.put(symbol, trade.getEventTime());
+      }
+      if (live) {
         metrics.latency(channel, trade.getEventTime(), receiveTime);
       }
       send(Topics.TRADES, keyOf(symbol), trade, channel, frame, stream, receiveTime);
@@ -352,13 +373,14 @@ public final class VenueRuntime implements AutoCloseable {
       }
     } else if (record instanceof Candle candle) {
       if (!candle.getClosed()) {
-        return false; // only final candles are kept: the venue sends the open one again and again
+        // Only final candles are kept: an open one waits until the venue has moved past it.
+        boolean sent = false;
+        for (Candle closed : closeOnNext(candle, channel)) {
+          sent |= sendCandle(closed, channel, frame, stream, receiveTime);
+        }
+        return sent;
       }
-      if (!firstDelivery(candle)) {
-        metrics.channel(channel).duplicates.incrementAndGet();
-        return false;
-      }
-      send(Topics.VENUE_CANDLES, keyOf(candle.getSymbol()), candle, channel, frame, stream, receiveTime);
+      return sendCandle(candle, channel, frame, stream, receiveTime);
     } else if (record instanceof Instrument instrument) {
       send(Topics.INSTRUMENTS, keyOf(instrument.getSymbol()), instrument, channel, frame, stream, receiveTime);
     } else {
@@ -366,6 +388,69 @@ public final class VenueRuntime implements AutoCloseable {
           + ", which the collector does not send");
     }
     return true;
+  }
+
+  private boolean sendCandle(Candle candle, String channel, String frame, String stream, Instant receiveTime) {
+    if (!firstDelivery(candle)) {
+      metrics.channel(channel).duplicates.incrementAndGet();
+      return false;
+    }
+    send(Topics.VENUE_CANDLES, keyOf(candle.getSymbol()), candle, channel, frame, stream, receiveTime);
+    return true;
+  }
+
+  /**
+   * A venue candle not marked closed (Kraken marks none; OKX may not push its closing update):
+   * held as the stream's running candle. The one held before it is final once a later period has
+   * begun, and is returned closed; a candle of a period older than the one held (a venue's snapshot
+   * of recent candles) is over already, and is returned closed itself.
+   */
+  private List<Candle> closeOnNext(Candle open, String channel) {
+    String key = open.getSymbol() + "\u0000" + open.getInterval() + "\u0000" + open.getSource();
+    synchronized (openCandles) {
+      HeldCandle held = openCandles.get(key);
+      long at = micros(open.getOpenTime());
+      if (held == null || at > micros(held.candle().getOpenTime())) {
+        openCandles.put(key, new HeldCandle(open, channel));
+        return held == null ? List.of() : List.of(closed(held.candle()));
+      }
+      if (at == micros(held.candle().getOpenTime())) {
+        openCandles.put(key, new HeldCandle(open, channel));
+        return List.of();
+      }
+      return List.of(closed(open));
+    }
+  }
+
+  private record HeldCandle(Candle candle, String channel) {}
+
+  private static Candle closed(Candle open) {
+    return Candle.newBuilder(open).setClosed(true).build();
+  }
+
+  /**
+   * Writes the held running candles whose period ended at least {@link #CANDLE_CLOSE_GRACE} ago on
+   * the venue's clock: a quiet market sends no later candle to close them.
+   */
+  public void closeDueCandles() {
+    Instant venueNow = venueTime();
+    if (venueNow == null) {
+      return;
+    }
+    List<HeldCandle> due = new java.util.ArrayList<>();
+    synchronized (openCandles) {
+      for (java.util.Iterator<HeldCandle> it = openCandles.values().iterator(); it.hasNext(); ) {
+        HeldCandle held = it.next();
+        if (!held.candle().getCloseTime().plus(CANDLE_CLOSE_GRACE).isAfter(venueNow)) {
+          due.add(held);
+          it.remove();
+        }
+      }
+    }
+    Instant now = clock.instant();
+    for (HeldCandle held : due) {
+      sendCandle(closed(held.candle()), held.channel(), null, null, now);
+    }
   }
 
   private boolean firstDelivery(Candle candle) {
@@ -430,7 +515,8 @@ public final class VenueRuntime implements AutoCloseable {
             .setStream(trade.getChannel())
             .setLastGoodSequence(lastGood)
             .setFirstSequenceAfter(id)
-            .setLastGoodTime(null)
+            // Venues whose history is read by time (Kraken) start there.
+            .setLastGoodTime(lastTradeTime.get(trade.getSymbol()))
             .setFirstTimeAfter(trade.getEventTime())
             .setDetectedTime(clock.instant())
             .setCause("trade id " + id + " follows " + lastGood + ": " + (id - lastGood - 1) + " missing")
@@ -518,7 +604,8 @@ public final class VenueRuntime implements AutoCloseable {
           lastTrade = ledger.lastId();
         }
       }
-      Instant lastTime = lastEventTime.get(symbol);
+      // Trades of the outage are read from the last one delivered (by id, or by time where the venue's history is read so).
+      Instant lastTime = lastTradeTime.getOrDefault(symbol, lastEventTime.get(symbol));
       String mark = lastTrade != null ? Long.toString(lastTrade) : lastTime != null ? Long.toString(micros(lastTime)) : Long.toString(micros(now));
       emitGap(
           GapEvent.newBuilder()
@@ -596,6 +683,11 @@ public final class VenueRuntime implements AutoCloseable {
     @Override
     public void quote(Quote quote) {
       send(Topics.QUOTES, key, quote, "depth", null, null, quote.getReceiveTime());
+    }
+
+    @Override
+    public void checksum(boolean verified) {
+      metrics.checksum(verified);
     }
   }
 

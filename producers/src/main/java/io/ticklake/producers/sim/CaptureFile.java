@@ -99,6 +99,22 @@ public final class CaptureFile {
     return new Entry(Instant.ofEpochSecond(whole, nanos), line.substring(sep + 2));
   }
 
+  /**
+   * An ISO-8601 UTC time as venues write it ({@code 2021-04-17T16:43:50.673426Z}), with {@code
+   * digits} fraction digits (0: none): a looped capture's times keep their recorded precision.
+   */
+  public static String isoTime(Instant t, int digits) {
+    String base = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, java.time.ZoneOffset.UTC).toString();
+    if (base.length() == 16) {
+      base += ":00"; // LocalDateTime drops zero seconds
+    }
+    if (digits == 0) {
+      return base + "Z";
+    }
+    String nanos = String.format("%09d", t.getNano());
+    return base + "." + (digits <= 9 ? nanos.substring(0, digits) : nanos + "0".repeat(digits - 9)) + "Z";
+  }
+
   /** The last non-blank line of a classpath resource (a recorded REST answer). */
   public static String lastLineOfResource(String resource) {
     try (InputStream in = CaptureFile.class.getResourceAsStream(resource)) {

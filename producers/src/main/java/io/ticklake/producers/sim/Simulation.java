@@ -14,7 +14,19 @@ import java.util.Set;
 public interface Simulation {
 
   /** What a capture holds, so a replay subscribes to exactly what was recorded. */
-  record Contents(Set<String> symbols, Set<String> channels) {}
+  /**
+   * @param settings collector settings a replay of the capture needs beyond its symbols and
+   *     channels (Kraken: the protocol and book depth it was recorded with)
+   */
+  record Contents(Set<String> symbols, Set<String> channels, Map<String, String> settings) {
+    public Contents {
+      settings = Map.copyOf(settings);
+    }
+
+    public Contents(Set<String> symbols, Set<String> channels) {
+      this(symbols, channels, Map.of());
+    }
+  }
 
   /** The WebSocket path of the venue's simulated endpoint ({@code /stream}, {@code /}). */
   String wsPath();

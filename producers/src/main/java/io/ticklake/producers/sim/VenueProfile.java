@@ -51,6 +51,15 @@ public interface VenueProfile {
   /** True for streams of trades (the target of the drop-a-trade fault). */
   boolean isTrade(String stream);
 
+  /**
+   * A recorded frame as the venue sends it now, given its state, called once per frame before it
+   * is sent (or dropped by a fault): Kraken writes each book update's checksum from its own book,
+   * so a looped capture stays valid. Unchanged by default.
+   */
+  default String render(String frame) {
+    return frame;
+  }
+
   /** A recorded frame reached the venue's timeline: sent to clients, or dropped by a fault. */
   void played(String frame);
 

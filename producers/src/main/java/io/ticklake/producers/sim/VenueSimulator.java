@@ -347,7 +347,8 @@ public final class VenueSimulator implements AutoCloseable {
           }
         }
       }
-      String stream = profile.streamOf(entry.frame());
+      String frame = profile.render(entry.frame());
+      String stream = profile.streamOf(frame);
       if (dropNextDiff && profile.isBookDiff(stream)) {
         dropNextDiff = false;
         droppedDiffs.incrementAndGet();
@@ -358,12 +359,12 @@ public final class VenueSimulator implements AutoCloseable {
         log.info("fault: dropped trade #{} on {}", cursor, stream);
       } else {
         for (Subscriber s : subscribers) {
-          if (profile.wants(s.session(), entry.frame(), stream)) {
-            write(s.channel(), entry.frame(), stream);
+          if (profile.wants(s.session(), frame, stream)) {
+            write(s.channel(), frame, stream);
           }
         }
       }
-      profile.played(entry.frame());
+      profile.played(frame);
       sendDue();
       cursor++;
       nextDueNanos = System.nanoTime();

@@ -53,7 +53,7 @@ class BookSyncTest {
       };
 
   /** A checksum of the best three levels a side, plain decimals: a small stand-in for Kraken's. */
-  static final BookChecksum TOP3 = BookSyncTest::top3;
+  static final BookChecksum TOP3 = (symbol, book) -> top3(book);
 
   static long top3(OrderBook book) {
     StringBuilder sb = new StringBuilder();

@@ -94,7 +94,8 @@ public final class QueryServer implements AutoCloseable {
     if (!"GET".equals(ex.getRequestMethod())) {
       return new QueryService.Answer(405, "{\"error\":\"GET only\"}");
     }
-    String[] parts = ex.getRequestURI().getPath().split("/");
+    // Raw: a symbol may hold an escaped slash (Kraken's BTC%2FUSD); each part is decoded alone.
+    String[] parts = ex.getRequestURI().getRawPath().split("/");
     // "", "api", "v1", kind, venue, symbol
     if (parts.length != 6) {
       return new QueryService.Answer(404, "{\"error\":\"unknown path\"}");
