@@ -146,20 +146,22 @@ public final class RecorderMain {
         Recorder r = new Recorder(o, venue.parser(config),
             connections.bookChannel() == null ? null : venue.books(config, rest, clock).orElse(null))) {
       recorder = r;
-      int cap = Math.min(config.wsMaxSymbolsPerConnection(), connections.maxSymbolsPerConnection());
       List<String> symbols = o.symbols();
-      for (int i = 0; i < symbols.size(); i += cap) {
-        List<String> group = symbols.subList(i, Math.min(symbols.size(), i + cap));
-        ReconnectingWsClient client =
-            new ReconnectingWsClient(
-                ReconnectingWsClient.Config.of(connections.uri(group))
-                    .withMaxFrameBytes(config.wsMaxFrameBytes())
-                    .withMessagesPerSecond(config.wsMessagesPerSecond())
-                    .withKeepalive(connections.keepaliveInterval(), connections.keepaliveFrame())
-                    .withSubscribeFrames(connections.openFrames(group)),
-                r);
-        clients.add(client);
-        client.start();
+      for (Connections part : connections.parts()) {
+        int cap = Math.min(config.wsMaxSymbolsPerConnection(), part.maxSymbolsPerConnection());
+        for (int i = 0; i < symbols.size(); i += cap) {
+          List<String> group = symbols.subList(i, Math.min(symbols.size(), i + cap));
+          ReconnectingWsClient client =
+              new ReconnectingWsClient(
+                  ReconnectingWsClient.Config.of(part.uri(group))
+                      .withMaxFrameBytes(config.wsMaxFrameBytes())
+                      .withMessagesPerSecond(config.wsMessagesPerSecond())
+                      .withKeepalive(part.keepaliveInterval(), part.keepaliveFrame())
+                      .withSubscribeFrames(part.openFrames(group)),
+                  r);
+          clients.add(client);
+          client.start();
+        }
       }
       log.info("recording {} {} {} to {} over {} connection(s)", venue.id(), o.symbols(), connections.channels(), o.out(), clients.size());
       if (o.duration().isZero()) {

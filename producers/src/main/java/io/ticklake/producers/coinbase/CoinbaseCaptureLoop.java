@@ -1,6 +1,7 @@
 package io.ticklake.producers.coinbase;
 
 import io.ticklake.producers.sim.CaptureFile;
+import io.ticklake.producers.sim.LoopPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -55,8 +56,7 @@ public final class CoinbaseCaptureLoop extends AbstractList<CaptureFile.Entry> i
   private final List<Template> repeated = new ArrayList<>();
   private final List<Shifts> shifts = new ArrayList<>();
   private final long spanMillis;
-  private final int size;
-  private final long firstLoop;
+  private final LoopPlan plan;
 
   /**
    * @param cover recorded time to fill (at least one loop); {@link Duration#ZERO} loops as long as
@@ -72,7 +72,6 @@ public final class CoinbaseCaptureLoop extends AbstractList<CaptureFile.Entry> i
    * firstLoop} times.
    */
   public CoinbaseCaptureLoop(List<CaptureFile.Entry> capture, Duration cover, long firstLoop) {
-    this.firstLoop = firstLoop;
     if (capture.isEmpty()) {
       throw new IllegalArgumentException("a capture loop needs frames");
     }
@@ -123,36 +122,18 @@ public final class CoinbaseCaptureLoop extends AbstractList<CaptureFile.Entry> i
       }
     }
     this.spanMillis = Math.max(1, CaptureFile.loopSpanMillis(capture));
-    long loops = cover.isZero()
-        ? 1 + (repeated.isEmpty() ? 0 : (Integer.MAX_VALUE - all.size()) / repeated.size())
-        : Math.max(1, (cover.toMillis() + spanMillis - 1) / spanMillis);
-    long total = all.size() + (loops - 1) * repeated.size();
-    if (total > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("capture loop of " + total + " frames is too long");
-    }
-    this.size = (int) total;
+    this.plan = new LoopPlan(all.size(), repeated.size(), spanMillis, cover, firstLoop);
   }
 
   @Override
   public int size() {
-    return size;
+    return plan.size();
   }
 
   @Override
   public CaptureFile.Entry get(int index) {
-    if (index < 0 || index >= size) {
-      throw new IndexOutOfBoundsException(index);
-    }
-    Template t;
-    long loop;
-    if (index < all.size()) {
-      t = all.get(index);
-      loop = firstLoop;
-    } else {
-      int i = index - all.size();
-      loop = firstLoop + 1 + i / repeated.size();
-      t = repeated.get(i % repeated.size());
-    }
+    Template t = plan.fromAll(index) ? all.get(plan.template(index)) : repeated.get(plan.template(index));
+    long loop = plan.loop(index);
     if (loop == 0) {
       return new CaptureFile.Entry(t.receiveTime(), t.frame());
     }

@@ -104,8 +104,10 @@ public final class Collector implements AutoCloseable {
   }
 
   private Collector start() {
-    for (List<String> group : shard(config.symbols())) {
-      openShard(group);
+    for (Connections part : connections.parts()) {
+      for (List<String> group : shard(part, config.symbols())) {
+        openShard(part, group);
+      }
     }
     runtime.metrics().expectConnections(shards.size());
     if (backfill != null) {
@@ -119,8 +121,8 @@ public final class Collector implements AutoCloseable {
     return this;
   }
 
-  private List<List<String>> shard(List<String> symbols) {
-    int cap = Math.min(config.wsMaxSymbolsPerConnection(), connections.maxSymbolsPerConnection());
+  private List<List<String>> shard(Connections part, List<String> symbols) {
+    int cap = Math.min(config.wsMaxSymbolsPerConnection(), part.maxSymbolsPerConnection());
     List<List<String>> out = new ArrayList<>();
     for (int i = 0; i < symbols.size(); i += cap) {
       out.add(List.copyOf(symbols.subList(i, Math.min(symbols.size(), i + cap))));
@@ -128,37 +130,39 @@ public final class Collector implements AutoCloseable {
     return out;
   }
 
-  private Shard openShard(List<String> symbols) {
-    Shard shard = new Shard(symbols);
+  private Shard openShard(Connections part, List<String> symbols) {
+    Shard shard = new Shard(part, symbols);
     shards.add(shard);
     shard.ws.start();
     return shard;
   }
 
-  /** One connection and the symbols it carries. */
+  /** One connection, the endpoint part it belongs to and the symbols it carries. */
   private final class Shard implements WsListener {
     private volatile List<String> symbols;
+    private final Connections part;
     private final ReconnectingWsClient ws;
 
-    Shard(List<String> symbols) {
+    Shard(Connections part, List<String> symbols) {
+      this.part = part;
       this.symbols = List.copyOf(symbols);
       this.ws =
           new ReconnectingWsClient(
-              ReconnectingWsClient.Config.of(connections.uri(symbols))
+              ReconnectingWsClient.Config.of(part.uri(symbols))
                   .withIdleTimeout(config.wsIdleTimeout())
                   .withRotateAfter(config.wsRotateInterval())
                   .withBackoff(ReconnectingWsClient.Config.INITIAL_BACKOFF_DEFAULT, config.wsBackoffMax())
                   .withMaxFrameBytes(config.wsMaxFrameBytes())
                   .withMessagesPerSecond(config.wsMessagesPerSecond())
-                  .withKeepalive(connections.keepaliveInterval(), connections.keepaliveFrame())
-                  .withSubscribeFrames(connections.openFrames(symbols)),
+                  .withKeepalive(part.keepaliveInterval(), part.keepaliveFrame())
+                  .withSubscribeFrames(part.openFrames(symbols)),
               this);
     }
 
     void setSymbols(List<String> next) {
       symbols = List.copyOf(next);
-      ws.updateUri(connections.uri(next));
-      ws.updateSubscribeFrames(connections.openFrames(next));
+      ws.updateUri(part.uri(next));
+      ws.updateSubscribeFrames(part.openFrames(next));
     }
 
     @Override
@@ -207,21 +211,27 @@ public final class Collector implements AutoCloseable {
     if (added.isEmpty() && removed.isEmpty()) {
       return new SymbolChange(List.of(), List.of());
     }
-    int cap = Math.min(config.wsMaxSymbolsPerConnection(), connections.maxSymbolsPerConnection());
     // Work the new layout out first (the venue may refuse it), then change the connections.
     Map<Shard, List<String>> layout = new LinkedHashMap<>();
-    for (Shard s : shards) {
-      layout.put(s, new ArrayList<>(s.symbols.stream().filter(x -> !removed.contains(x)).toList()));
-    }
-    List<String> toPlace = new ArrayList<>(added);
-    for (List<String> held : layout.values()) {
-      while (held.size() < cap && !toPlace.isEmpty()) {
-        held.add(toPlace.remove(0));
+    Map<Connections, List<List<String>>> fresh = new LinkedHashMap<>();
+    for (Connections part : connections.parts()) {
+      int cap = Math.min(config.wsMaxSymbolsPerConnection(), part.maxSymbolsPerConnection());
+      List<String> toPlace = new ArrayList<>(added);
+      for (Shard s : shards) {
+        if (s.part != part) {
+          continue;
+        }
+        List<String> held = new ArrayList<>(s.symbols.stream().filter(x -> !removed.contains(x)).toList());
+        while (held.size() < cap && !toPlace.isEmpty()) {
+          held.add(toPlace.remove(0));
+        }
+        part.uri(held);
+        layout.put(s, held);
       }
+      List<List<String>> more = shard(part, toPlace);
+      more.forEach(part::uri);
+      fresh.put(part, more);
     }
-    layout.values().forEach(connections::uri);
-    List<List<String>> fresh = shard(toPlace);
-    fresh.forEach(connections::uri);
     runtime.updateSymbols(wanted);
     boolean live = true;
     for (Map.Entry<Shard, List<String>> e : layout.entrySet()) {
@@ -235,14 +245,14 @@ public final class Collector implements AutoCloseable {
         continue;
       }
       shard.setSymbols(held);
-      for (String frame : drop.isEmpty() ? List.<String>of() : connections.unsubscribe(drop)) {
+      for (String frame : drop.isEmpty() ? List.<String>of() : shard.part.unsubscribe(drop)) {
         live &= shard.ws.send(frame);
       }
-      for (String frame : add.isEmpty() ? List.<String>of() : connections.subscribe(add)) {
+      for (String frame : add.isEmpty() ? List.<String>of() : shard.part.subscribe(add)) {
         live &= shard.ws.send(frame);
       }
     }
-    fresh.forEach(this::openShard);
+    fresh.forEach((part, groups) -> groups.forEach(group -> openShard(part, group)));
     runtime.metrics().expectConnections(shards.size());
     if (backfill != null) {
       backfill.updateSymbols(wanted);
@@ -255,8 +265,8 @@ public final class Collector implements AutoCloseable {
   /** Asks the venue for a symbol's book afresh on the connection that carries it (snapshots in the stream). */
   private void resubscribeBook(String symbol) {
     for (Shard s : shards) {
-      if (s.symbols.contains(symbol)) {
-        List<String> frames = connections.resubscribeBook(symbol);
+      if (s.symbols.contains(symbol) && s.part.bookChannel() != null) {
+        List<String> frames = s.part.resubscribeBook(symbol);
         frames.forEach(s.ws::send);
         log.info("{} {}: book resubscribed for a fresh snapshot", venue.id(), symbol);
         return;

@@ -56,4 +56,14 @@ public interface Connections {
 
   /** The depth channel among the configured ones, or {@code null} when no book is collected. */
   String bookChannel();
+
+  /**
+   * The endpoints a venue's channels are spread over, each with its own connections: this one
+   * alone by default. OKX serves candles only on its business endpoint and everything else on the
+   * public one, so its connections are two parts, each sharded and reconnected on its own; every
+   * symbol is carried by one connection of each part.
+   */
+  default List<Connections> parts() {
+    return List.of(this);
+  }
 }

@@ -465,16 +465,22 @@ public final class VenueRuntime implements AutoCloseable {
   }
 
   private void venueTime(SpecificRecord record) {
+    // A record the parser stamped with its receive time (the venue said no time: a v1 Kraken ticker,
+    // a Coinbase snapshot) says nothing of the venue's clock.
     Instant t =
-        record instanceof Trade x ? x.getEventTime()
-            : record instanceof Quote x ? x.getEventTime()
-            : record instanceof BookDelta x ? x.getEventTime()
+        record instanceof Trade x ? venueOnly(x.getEventTime(), x.getReceiveTime())
+            : record instanceof Quote x ? venueOnly(x.getEventTime(), x.getReceiveTime())
+            : record instanceof BookDelta x ? venueOnly(x.getEventTime(), x.getReceiveTime())
             : record instanceof Candle x ? x.getEventTime()
             : null;
     if (t != null) {
       long us = micros(t);
       venueMicros.accumulateAndGet(us, Math::max);
     }
+  }
+
+  private static Instant venueOnly(Instant eventTime, Instant receiveTime) {
+    return eventTime.equals(receiveTime) ? null : eventTime;
   }
 
   /** The venue's clock: the newest event time it has sent, or {@code null} before its first data. */

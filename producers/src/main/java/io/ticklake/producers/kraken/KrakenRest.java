@@ -19,7 +19,6 @@ import io.ticklake.schema.v1.Side;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -84,29 +83,8 @@ public final class KrakenRest implements RangeFetcher, InstrumentSource {
 
   /** Kraken's public limit: about one call a second, a short burst; its HTTP 200 refusals recognized. */
   public static LimitPolicy limits(int perSecond) {
-    TokenBucketPolicy bucket = new TokenBucketPolicy(perSecond, Math.max(2, perSecond * 2));
-    return new LimitPolicy() {
-      @Override
-      public long acquire(String path, int cost, long nowMillis) {
-        return bucket.acquire(path, cost, nowMillis);
-      }
-
-      @Override
-      public void observe(int status, HttpHeaders headers, long nowMillis) {
-        bucket.observe(status, headers, nowMillis);
-      }
-
-      @Override
-      public boolean isThrottle(int status, String body) {
-        return status == 200 && body != null && body.length() < 512
-            && (body.contains("EGeneral:Too many requests") || body.contains("EAPI:Rate limit exceeded"));
-      }
-
-      @Override
-      public String describe() {
-        return bucket.describe() + "; HTTP 200 'EGeneral:Too many requests' is a refusal";
-      }
-    };
+    return LimitPolicy.refusingWith(new TokenBucketPolicy(perSecond, Math.max(2, perSecond * 2)),
+        "EGeneral:Too many requests", "EAPI:Rate limit exceeded");
   }
 
   // ---- backfill ----

@@ -83,6 +83,8 @@ final class KrakenSimProfile implements VenueProfile {
   /** The text of each level as last sent, so a snapshot repeats the venue's own writing. */
   private final Map<String, Map<BigDecimal, String[]>> levelText = new HashMap<>();
   private final Map<String, Deque<Trade>> trades = new HashMap<>();
+  /** Per symbol and interval (minutes), the running candle. */
+  private final Map<String, io.ticklake.producers.sim.RunningBar> bars = new HashMap<>();
   /** Per pair, the last trades' entries as sent (v2), for the snapshot of a trade subscription. */
   private final Map<String, Deque<String>> recentTrades = new HashMap<>();
   static final int TRADE_SNAPSHOT = 50;
@@ -542,6 +544,7 @@ final class KrakenSimProfile implements VenueProfile {
           history.removeFirst();
         }
         venueTime = venueTime == null || t.getEventTime().isAfter(venueTime) ? t.getEventTime() : venueTime;
+        addToBars(t);
         candlesAfterTrade(t.getSymbol());
       }
     }
@@ -589,13 +592,19 @@ final class KrakenSimProfile implements VenueProfile {
 
   /** The running candle of the symbol's latest period: {open, high, low, close, volume, vwap, count, begin s}. */
   private BigDecimal[] running(String symbol, int minutes) {
-    Deque<Trade> all = trades.get(symbol);
-    if (all == null || all.isEmpty()) {
+    io.ticklake.producers.sim.RunningBar bar = bars.get(symbol + "\u0000" + minutes);
+    if (bar == null || bar.isEmpty()) {
       return null;
     }
-    long step = 60L * minutes;
-    long begin = Math.floorDiv(all.peekLast().getEventTime().getEpochSecond(), step) * step;
-    return candle(all, begin, step);
+    return new BigDecimal[] {bar.open(), bar.high(), bar.low(), bar.close(), bar.volume(), bar.vwap(1), BigDecimal.valueOf(bar.count()),
+        BigDecimal.valueOf(bar.begin())};
+  }
+
+  /** Every interval Kraken serves, kept up to date trade by trade. */
+  private void addToBars(Trade t) {
+    for (int minutes : KrakenRecords.INTERVALS.keySet()) {
+      bars.computeIfAbsent(t.getSymbol() + "\u0000" + minutes, k -> new io.ticklake.producers.sim.RunningBar(60L * minutes)).add(t);
+    }
   }
 
   private static BigDecimal[] candle(Iterable<Trade> all, long begin, long step) {
@@ -687,7 +696,7 @@ final class KrakenSimProfile implements VenueProfile {
   private String tickerFrame(String symbol, Level bid, Level ask, String type) {
     Deque<Trade> all = trades.getOrDefault(symbol, new ArrayDeque<>());
     BigDecimal last = all.isEmpty() ? bid.getPrice() : all.peekLast().getPrice();
-    BigDecimal[] day = all.isEmpty() ? null : candle(all, Long.MIN_VALUE / 2, Long.MAX_VALUE);
+    BigDecimal[] day = all.isEmpty() ? null : running(symbol, 1440);
     return "{\"channel\":\"ticker\",\"type\":\"" + type + "\",\"data\":[{\"symbol\":\"" + symbol + "\",\"bid\":" + plain(bid.getPrice())
         + ",\"bid_qty\":" + plain(bid.getSize()) + ",\"ask\":" + plain(ask.getPrice()) + ",\"ask_qty\":" + plain(ask.getSize())
         + ",\"last\":" + plain(last) + ",\"volume\":" + (day == null ? "0" : plain(day[4])) + ",\"vwap\":" + (day == null ? plain(last)

@@ -359,8 +359,9 @@ public final class KrakenV2Parser implements FrameParser {
       throw new ParseException("unknown ohlc interval " + minutes, null, ParseException.STAGE_SCHEMA);
     }
     Instant open = time(req(e.intervalBegin, "interval_begin", "ohlc"));
-    // The frame's own timestamp is when the venue sent it (an entry's is the period's end).
-    Instant sent = f.timestamp != null ? time(f.timestamp) : receiveTime;
+    // The frame's own timestamp is when the venue sent it (an entry's is the period's end); without
+    // one, the period's start (never the receive time, which would move the venue's clock on a replay).
+    Instant sent = f.timestamp != null ? time(f.timestamp) : open;
     return KrakenRecords.candle(venue, e.symbol, label, open, minutes, req(e.open, "open", "ohlc"), req(e.high, "high", "ohlc"),
         req(e.low, "low", "ohlc"), req(e.close, "close", "ohlc"), req(e.volume, "volume", "ohlc"), e.vwap, e.trades, false, sent);
   }

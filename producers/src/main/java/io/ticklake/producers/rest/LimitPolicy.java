@@ -37,6 +37,36 @@ public interface LimitPolicy {
   /** A line for logs and {@code /status}: what the policy allows and where it stands. */
   String describe();
 
+  /**
+   * {@code base} with the venue's refusal recognized in answers whose status does not say so
+   * (Kraken's HTTP 200 {@code EGeneral:Too many requests}, OKX's code 50011): an answer of at most
+   * 512 characters holding one of {@code markers}.
+   */
+  static LimitPolicy refusingWith(LimitPolicy base, String... markers) {
+    List<String> all = List.of(markers);
+    return new LimitPolicy() {
+      @Override
+      public long acquire(String path, int cost, long nowMillis) {
+        return base.acquire(path, cost, nowMillis);
+      }
+
+      @Override
+      public void observe(int status, HttpHeaders headers, long nowMillis) {
+        base.observe(status, headers, nowMillis);
+      }
+
+      @Override
+      public boolean isThrottle(int status, String body) {
+        return body != null && body.length() <= 512 && all.stream().anyMatch(body::contains);
+      }
+
+      @Override
+      public String describe() {
+        return base.describe() + "; an answer holding " + String.join(" or ", all) + " is a refusal";
+      }
+    };
+  }
+
   /** No limit at all (a simulator, a test). */
   static LimitPolicy unlimited() {
     return new LimitPolicy() {

@@ -186,6 +186,13 @@ class KrakenParsersTest {
   }
 
   @Test
+  void throttlingArrivesAsAnHttp200() {
+    var limits = KrakenRest.limits(1);
+    assertThat(limits.isThrottle(200, "{\"error\":[\"EGeneral:Too many requests\"],\"result\":{}}")).isTrue();
+    assertThat(limits.isThrottle(200, "{\"error\":[],\"result\":{\"unixtime\":1}}")).isFalse();
+  }
+
+  @Test
   void symbolsAreSpelledPerProtocol() {
     assertThat(KrakenPairs.nativeSymbol("BTC-USD", KrakenProtocol.V2)).isEqualTo("BTC/USD");
     assertThat(KrakenPairs.nativeSymbol("btc-usd", KrakenProtocol.V1)).isEqualTo("XBT/USD");
