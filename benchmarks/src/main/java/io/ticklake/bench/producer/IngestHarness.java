@@ -10,6 +10,7 @@ import io.ticklake.producers.core.VenueRuntime;
 import io.ticklake.producers.rest.BudgetedRestClient;
 import io.ticklake.producers.sim.CaptureFile;
 import io.ticklake.producers.sim.Simulation;
+import io.ticklake.producers.sim.VenueProfile;
 import io.ticklake.schema.serde.AvroWireSerializer;
 import io.ticklake.schema.topic.TopicSpec;
 import io.ticklake.schema.topic.Topics;
@@ -210,10 +211,13 @@ public final class IngestHarness {
   static void child(String venueId, String bootstrap, String registryUrl, int frames, int warmup) throws Exception {
     Venue venue = Venues.get(venueId);
     List<CaptureFile.Entry> capture = ProducerFrames.capture(venueId);
-    Simulation.Contents contents = venue.simulation().scan(capture);
-    List<CaptureFile.Entry> loop = venue.simulation().loop(capture, null, Duration.ZERO, 0);
+    Simulation simulation = venue.simulation();
+    Simulation.Contents contents = simulation.scan(capture);
+    List<CaptureFile.Entry> loop = simulation.loop(capture, null, Duration.ZERO, 0);
+
     try (RecordedRest rest = RecordedRest.start(venue.simulation().demoSnapshots())) {
-      CollectorConfig config = new CollectorConfig(venue, Map.of(
+      Map<String, Object> settings = new java.util.HashMap<>(contents.settings()); // what the capture was recorded with
+      settings.putAll(Map.of(
           CollectorConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
           CollectorConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl,
           CollectorConfig.SYMBOLS_CONFIG, String.join(",", contents.symbols()),
@@ -221,9 +225,15 @@ public final class IngestHarness {
           CollectorConfig.REST_URL_CONFIG, rest.url(),
           CollectorConfig.RESTART_TAIL_RECORDS_CONFIG, "0",
           "producer.compression.type", "none"));
+      CollectorConfig config = new CollectorConfig(venue, settings);
       BudgetedRestClient restClient = new BudgetedRestClient(venue.id(), java.net.URI.create(config.restUrl()),
           venue.restLimits(config), Clock.systemUTC());
       BookRules books = venue.books(config, restClient, Clock.systemUTC()).orElse(null);
+      // What the collector's connections get from the venue (its simulator): the answers to their
+      // subscriptions, then each frame as the venue sends it (Kraken and OKX write a looped book's
+      // checksums and seqIds from their own book) and what it owes them (snapshots, candles).
+      // Worked out before each chunk is fed, never while timed.
+      VenueSide venueSide = new VenueSide(simulation, venue.connections(config), config.symbols());
       // Measured first, so its parsing and serializing is compiled before the warm-up, not during the timed part.
       double meanValueBytes = meanValueBytes(venueId, loop.subList(0, frames), registryUrl);
       VenueRuntime collector = VenueRuntime.create(config, books, Clock.systemUTC(), restClient);
@@ -234,13 +244,14 @@ public final class IngestHarness {
       while (fed < warmup || (quietChunks < QUIET_CHUNKS && fed < MAX_WARMUP_FACTOR * warmup)) {
         long jitBefore = jit.getTotalCompilationTime();
         long t = System.nanoTime();
-        feed(collector, new ArrayList<>(loop.subList(fed, fed + chunk))); // a list as the timed one: one profile
+        List<CaptureFile.Entry> next = venueSide.play(loop.subList(fed, fed + chunk));
+        feed(collector, next); // a list as the timed one: one profile
         fed += chunk;
         boolean quiet = jit.getTotalCompilationTime() - jitBefore < QUIET_JIT_SHARE * (System.nanoTime() - t) / 1e6;
         quietChunks = quiet ? quietChunks + 1 : 0;
       }
       boolean settled = quietChunks >= QUIET_CHUNKS;
-      List<CaptureFile.Entry> timed = new ArrayList<>(loop.subList(fed, fed + frames));
+      List<CaptureFile.Entry> timed = venueSide.play(loop.subList(fed, fed + frames));
       collector.flush();
       long warmRecords = acknowledged(collector.metrics());
       long jitBefore = jit.getTotalCompilationTime();
@@ -251,10 +262,57 @@ public final class IngestHarness {
       collector.close(); // flushes both producers: every record is acknowledged (or counted as failed)
       double seconds = (System.nanoTime() - t0) / 1e9;
       long records = acknowledged(collector.metrics()) - warmRecords;
+      if (collector.metrics().checksumsFailed() > 0) {
+        throw new IllegalStateException("ingest of " + venueId + " failed " + collector.metrics().checksumsFailed()
+            + " book checksums: the frames are not a valid feed, and the run would not measure the collector's path");
+      }
       System.out.printf("INGEST records=%d seconds=%.3f rate=%.1f meanValueBytes=%.1f frames=%d warmupFrames=%d "
-              + "jitSettled=%b jitMsWhileTimed=%d feedThreadCpuSeconds=%.3f%n",
+              + "jitSettled=%b jitMsWhileTimed=%d feedThreadCpuSeconds=%.3f checksumsVerified=%d%n",
           records, seconds, records / seconds, meanValueBytes, frames, fed, settled,
-          jit.getTotalCompilationTime() - jitBefore, feedCpu);
+          jit.getTotalCompilationTime() - jitBefore, feedCpu, collector.metrics().checksumsVerified());
+    }
+  }
+
+  /** The venue's side of the collector's connections: its simulator profile, one session per endpoint part. */
+  static final class VenueSide {
+    private final VenueProfile profile;
+    private final List<VenueProfile.Session> sessions = new ArrayList<>();
+    private final List<String> pending = new ArrayList<>();
+
+    VenueSide(Simulation simulation, io.ticklake.producers.core.Connections connections, List<String> symbols) {
+      this.profile = simulation.profile(simulation.demoSnapshots());
+      for (io.ticklake.producers.core.Connections part : connections.parts()) {
+        java.net.URI uri = part.uri(symbols);
+        VenueProfile.Session session = profile.open(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        sessions.add(session);
+        for (String frame : part.openFrames(symbols)) {
+          pending.addAll(profile.onClientFrame(session, frame));
+        }
+      }
+    }
+
+    /** The frames the collector receives while the venue plays {@code recorded}. */
+    List<CaptureFile.Entry> play(List<CaptureFile.Entry> recorded) {
+      List<CaptureFile.Entry> out = new ArrayList<>(recorded.size() + pending.size());
+      Instant first = recorded.isEmpty() ? null : recorded.get(0).receiveTime();
+      pending.forEach(f -> out.add(new CaptureFile.Entry(first, f)));
+      pending.clear();
+      for (CaptureFile.Entry e : recorded) {
+        String frame = profile.render(e.frame());
+        String stream = profile.streamOf(frame);
+        for (VenueProfile.Session s : sessions) {
+          if (profile.wants(s, frame, stream)) {
+            out.add(new CaptureFile.Entry(e.receiveTime(), frame));
+          }
+        }
+        profile.played(frame);
+        for (VenueProfile.Session s : sessions) {
+          for (String owed : profile.due(s)) {
+            out.add(new CaptureFile.Entry(e.receiveTime(), owed));
+          }
+        }
+      }
+      return out;
     }
   }
 

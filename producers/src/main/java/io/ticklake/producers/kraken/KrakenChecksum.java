@@ -4,7 +4,6 @@ import io.ticklake.producers.book.BookChecksum;
 import io.ticklake.producers.book.OrderBook;
 import io.ticklake.schema.v1.Level;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.List;
 
 /**
@@ -49,17 +48,8 @@ public final class KrakenChecksum implements BookChecksum {
     }
   }
 
-  /**
-   * The value at {@code decimals} as digits without the point or leading zeros: its unscaled value
-   * at that scale. A value with more decimals than that (precision not known yet) is cut, so the
-   * checksum fails rather than the collector.
-   */
+  /** The value at {@code decimals} as digits without the point or leading zeros: truncated, so too few decimals fail the checksum. */
   static void digits(StringBuilder sb, BigDecimal value, int decimals) {
-    BigDecimal scaled = value.setScale(decimals, RoundingMode.DOWN);
-    if (scaled.precision() <= 18) {
-      sb.append(scaled.unscaledValue().longValue());
-    } else {
-      sb.append(scaled.unscaledValue());
-    }
+    BookChecksum.appendTruncated(sb, value, decimals);
   }
 }

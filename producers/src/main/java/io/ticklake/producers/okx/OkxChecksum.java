@@ -40,10 +40,13 @@ final class OkxChecksum implements BookChecksum {
     if (sb.length() > 0) {
       sb.append(':');
     }
-    sb.append(plain(l.getPrice())).append(':').append(plain(l.getSize()));
+    plain(sb, l.getPrice());
+    sb.append(':');
+    plain(sb, l.getSize());
   }
 
-  private static String plain(BigDecimal v) {
-    return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+  /** As OKX writes a value: plain, without trailing zeros ({@code 0.00000174}, {@code 415}). */
+  static void plain(StringBuilder sb, BigDecimal v) {
+    BookChecksum.appendPlain(sb, v);
   }
 }
