@@ -110,7 +110,11 @@ class OkxCollectorIT {
     simulation.scan(frames);
     sim = new VenueSimulator(frames, simulation.profile(Map.of()), 0).start(0);
     sim.injectBefore(dropAt, sim::dropNextBookDiff);
+    // The venue holds its timeline for a few seconds, while both endpoints' connections subscribe
+    // (OKX sends no trades from before a subscription: a trade played to nobody would be missing).
+    sim.stall(Duration.ofSeconds(5));
     collector = collect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> collector.metrics().channel("control").received.get() >= 3);
     assertThat(collector.runtime().symbols()).containsExactly("BTC-USDT");
     await().atMost(Duration.ofSeconds(120)).until(() -> sim.finished()
         && collector.metrics().channel("trades").produced.get() == played.size()
