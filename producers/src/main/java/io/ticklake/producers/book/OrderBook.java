@@ -40,6 +40,33 @@ public final class OrderBook {
     }
   }
 
+  /**
+   * The levels that take a book whose side reads {@code before} (best first) to one reading {@code
+   * after}: each level of {@code after} that is new or has another size, then each level of {@code
+   * before} gone from {@code after} with size 0. What a venue sends when its book jumps (a
+   * simulator replaying a recorded snapshot on a book that moved on).
+   */
+  public static List<Level> changes(List<Level> before, List<Level> after) {
+    java.util.Map<BigDecimal, BigDecimal> old = new java.util.HashMap<>();
+    before.forEach(l -> old.put(l.getPrice().stripTrailingZeros(), l.getSize()));
+    java.util.Set<BigDecimal> now = new java.util.HashSet<>();
+    List<Level> out = new ArrayList<>();
+    for (Level l : after) {
+      BigDecimal p = l.getPrice().stripTrailingZeros();
+      now.add(p);
+      BigDecimal was = old.get(p);
+      if (was == null || was.compareTo(l.getSize()) != 0) {
+        out.add(l);
+      }
+    }
+    for (Level l : before) {
+      if (!now.contains(l.getPrice().stripTrailingZeros())) {
+        out.add(new Level(l.getPrice(), BigDecimal.ZERO));
+      }
+    }
+    return out;
+  }
+
   /** Removes every level. */
   public void clear() {
     bids.clear();

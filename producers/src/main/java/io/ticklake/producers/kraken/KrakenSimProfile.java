@@ -443,27 +443,16 @@ final class KrakenSimProfile implements VenueProfile {
         .toString();
   }
 
-  /** {price text, qty text} of each level new or changed in {@code after}, and qty 0 for each gone from it. */
+  /** {price text, qty text} of each level new or changed in {@code after}, and qty 0 (in the level's own decimals) for each gone from it. */
   private static List<String[]> changes(List<Level> before, List<Level> after, Map<BigDecimal, String[]> texts) {
-    Map<BigDecimal, BigDecimal> old = new HashMap<>();
-    before.forEach(l -> old.put(l.getPrice().stripTrailingZeros(), l.getSize()));
-    Set<BigDecimal> now = new java.util.HashSet<>();
     List<String[]> out = new ArrayList<>();
-    for (Level l : after) {
-      BigDecimal p = l.getPrice().stripTrailingZeros();
-      now.add(p);
-      BigDecimal was = old.get(p);
-      if (was == null || was.compareTo(l.getSize()) != 0) {
-        String[] t = texts.get(p);
-        out.add(new String[] {t != null ? t[0] : plain(l.getPrice()), t != null ? t[1] : plain(l.getSize())});
-      }
-    }
-    for (Level l : before) {
-      BigDecimal p = l.getPrice().stripTrailingZeros();
-      if (!now.contains(p)) {
-        String[] t = texts.get(p);
-        String zero = t != null && t[1].contains(".") ? "0." + "0".repeat(t[1].length() - t[1].indexOf('.') - 1) : "0";
-        out.add(new String[] {t != null ? t[0] : plain(l.getPrice()), zero});
+    for (Level l : OrderBook.changes(before, after)) {
+      String[] t = texts.get(l.getPrice().stripTrailingZeros());
+      String price = t != null ? t[0] : plain(l.getPrice());
+      if (l.getSize().signum() != 0) {
+        out.add(new String[] {price, t != null ? t[1] : plain(l.getSize())});
+      } else {
+        out.add(new String[] {price, t != null && t[1].contains(".") ? "0." + "0".repeat(t[1].length() - t[1].indexOf('.') - 1) : "0"});
       }
     }
     return out;

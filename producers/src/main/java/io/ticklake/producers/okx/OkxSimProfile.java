@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -275,8 +274,8 @@ final class OkxSimProfile implements VenueProfile {
     if (d.getSnapshot() && !book.isEmpty()) {
       OrderBook before = book.copy();
       book.apply(d);
-      List<Level> asks = changes(before.topAsks(Integer.MAX_VALUE), book.topAsks(Integer.MAX_VALUE));
-      List<Level> bids = changes(before.topBids(Integer.MAX_VALUE), book.topBids(Integer.MAX_VALUE));
+      List<Level> asks = OrderBook.changes(before.topAsks(Integer.MAX_VALUE), book.topAsks(Integer.MAX_VALUE));
+      List<Level> bids = OrderBook.changes(before.topBids(Integer.MAX_VALUE), book.topBids(Integer.MAX_VALUE));
       long prev = seq.getOrDefault(instId, 0L);
       long next = prev + 1;
       if (sequenced) {
@@ -312,27 +311,6 @@ final class OkxSimProfile implements VenueProfile {
     return c.find() ? c.group(1) : "books";
   }
 
-  /** Levels new or changed in {@code after}, and size 0 for those gone from it. */
-  private static List<Level> changes(List<Level> before, List<Level> after) {
-    Map<BigDecimal, BigDecimal> old = new HashMap<>();
-    before.forEach(l -> old.put(l.getPrice().stripTrailingZeros(), l.getSize()));
-    Set<BigDecimal> now = new HashSet<>();
-    List<Level> out = new ArrayList<>();
-    for (Level l : after) {
-      BigDecimal p = l.getPrice().stripTrailingZeros();
-      now.add(p);
-      BigDecimal was = old.get(p);
-      if (was == null || was.compareTo(l.getSize()) != 0) {
-        out.add(l);
-      }
-    }
-    for (Level l : before) {
-      if (!now.contains(l.getPrice().stripTrailingZeros())) {
-        out.add(new Level(l.getPrice(), BigDecimal.ZERO));
-      }
-    }
-    return out;
-  }
 
   private static String bookFrame(String channel, String instId, String action, List<Level> asks, List<Level> bids, Long prevSeq,
       Long seqId, long checksum, long ts) {
