@@ -206,6 +206,7 @@ public class AppConfig extends AbstractConfig {
   public static final String CONTINUOUS_TRADING_TRAIT = "continuous.trading";
   public static final String CONTIGUOUS_TRADE_IDS_TRAIT = "contiguous.trade.ids";
   public static final String QUIET_SYMBOLS_TRAIT = "quiet.symbols";
+  public static final String CANDLES_COUNT_TRADES_TRAIT = "candles.count.trades";
 
   /**
    * What gap detection must know of a venue: how long its streams may be silent, whether it trades
@@ -214,9 +215,11 @@ public class AppConfig extends AbstractConfig {
    * venue.<id>.contiguous.trade.ids}, and whether its symbols may be quiet for hours ({@code
    * venue.<id>.quiet.symbols}: trade silence and the candle minutes it leaves are then no gap); a
    * venue named nowhere gets {@code stale.after.ms}, continuous trading, contiguous ids, no quiet
-   * symbols.
+   * symbols. Whether the trade count of its candles counts the trades its collector receives ({@code
+   * venue.<id>.candles.count.trades}, default no): the candle audit compares counts only then.
    */
-  public record VenueTraits(Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds, boolean quietSymbols)
+  public record VenueTraits(
+      Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds, boolean quietSymbols, boolean candlesCountTrades)
       implements java.io.Serializable {}
 
   /** The traits of a venue. */
@@ -226,11 +229,13 @@ public class AppConfig extends AbstractConfig {
     Object continuous = own.get(CONTINUOUS_TRADING_TRAIT);
     Object contiguous = own.get(CONTIGUOUS_TRADE_IDS_TRAIT);
     Object quiet = own.get(QUIET_SYMBOLS_TRAIT);
+    Object counts = own.get(CANDLES_COUNT_TRADES_TRAIT);
     return new VenueTraits(
         stale == null ? staleAfter() : Duration.ofMillis(Long.parseLong(stale.toString().trim())),
         continuous == null || Boolean.parseBoolean(continuous.toString().trim()),
         contiguous == null || Boolean.parseBoolean(contiguous.toString().trim()),
-        quiet != null && Boolean.parseBoolean(quiet.toString().trim()));
+        quiet != null && Boolean.parseBoolean(quiet.toString().trim()),
+        counts != null && Boolean.parseBoolean(counts.toString().trim()));
   }
 
   /** {@link #traits} of every venue, looked up once per venue. */

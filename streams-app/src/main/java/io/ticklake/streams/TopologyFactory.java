@@ -11,6 +11,7 @@ import io.ticklake.streams.features.FeaturesTopology;
 import io.ticklake.streams.internal.EventTimeExtractor;
 import io.ticklake.streams.internal.LateCheck;
 import io.ticklake.streams.ofi.OfiTopology;
+import io.ticklake.streams.ohlcv.LateMinutes;
 import io.ticklake.streams.ohlcv.OhlcvTopology;
 import io.ticklake.streams.serde.SerdeFactory;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import org.apache.kafka.streams.kstream.Produced;
  * The whole topology. Trades are deduplicated by (venue, symbol, tradeId) before anything else;
  * market trades are then checked against the 1-minute windows' grace, and late ones go to the late
  * topic (and are counted in {@link #TRADES_LATE_COUNT_STORE}) instead of being dropped by the
- * windows. Quotes without update ids are deduplicated by (venue, symbol, eventTime); quotes with
+ * windows; a minute that never had a candle is built from its late trades ({@link LateMinutes}). Quotes without update ids are deduplicated by (venue, symbol, eventTime); quotes with
  * them are taken in update-id order by the OFI.
  *
  * <p>Trades and quotes share no processor, so each input partition is a task of its own, with its
@@ -62,16 +63,17 @@ public final class TopologyFactory {
             .split(Named.as("trades-"))
             .branch((k, v) -> v.late(), Branched.as("late"))
             .defaultBranch(Branched.as("on-time"));
-    checked
-        .get("trades-late")
-        .mapValues(LateCheck::value, Named.as("trades-late-unwrap"))
-        .to(Topics.LATE, Produced.with(serdes.key(), serdes.value(Trade.class)).withName("trades-late-sink"));
+    KStream<String, Trade> late = checked.get("trades-late").mapValues(LateCheck::value, Named.as("trades-late-unwrap"));
+    late.to(Topics.LATE, Produced.with(serdes.key(), serdes.value(Trade.class)).withName("trades-late-sink"));
     KStream<String, Trade> onTime =
         checked.get("trades-on-time").mapValues(LateCheck::value, Named.as("trades-on-time-unwrap"));
 
     KStream<String, Quote> quotes = OfiTopology.dedupQuotes(builder, config, serdes);
 
     KStream<String, Candle> minutes = OhlcvTopology.addTo(builder, onTime, config, serdes);
+    // A minute no candle was emitted for (an outage's, backfilled) is built from its late trades.
+    late.process(new LateMinutes(serdes.state(Candle.class)), Named.as("ohlcv-1m-late-minutes"), OhlcvTopology.OHLCV_1M_STORE)
+        .to(Topics.OHLCV_1M, Produced.with(serdes.key(), serdes.value(Candle.class)).withName("ohlcv-1m-late-sink"));
     OfiTopology.addTo(builder, quotes, config, serdes);
     DqTopology.addTo(builder, trades, quotes, minutes, config, serdes);
     FeaturesTopology.addTo(builder, minutes, config, serdes);

@@ -23,6 +23,25 @@ public final class Fixtures {
     p.remove(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION);
     return p;
   }
+  /**
+   * The whole topology's settings for a driver: a state directory of the test's own, a 10 s grace
+   * for the 1-minute windows, and {@code extra}.
+   */
+  public static AppConfig config(java.nio.file.Path stateDir, java.util.Map<String, String> extra) {
+    java.util.Map<String, Object> settings = new java.util.HashMap<>(extra);
+    settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "ticklake-test");
+    settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    settings.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    settings.putIfAbsent(AppConfig.OHLCV_GRACE_MS_CONFIG, "10000");
+    return new AppConfig(settings);
+  }
+
+  /** Wire-format serdes on an in-memory registry. */
+  public static io.ticklake.streams.serde.SerdeFactory serdes() {
+    return new io.ticklake.streams.serde.SerdeFactory(
+        new io.ticklake.schema.serde.InMemorySchemaRegistryClient(), java.util.Map.of("schema.registry.url", "mock://test"));
+  }
+
   /** A driver at {@link #T0} on a topology of the test's own, with a state directory of its own. */
   public static org.apache.kafka.streams.TopologyTestDriver driver(
       org.apache.kafka.streams.Topology topology, String appId, java.nio.file.Path stateDir) {

@@ -143,6 +143,7 @@ public final class OpsMonitor implements AutoCloseable {
   private volatile List<LakeKind> lake = List.of();
   private volatile List<GapEvent> gaps = List.of();
   private volatile Optional<DqView> dq = Optional.empty();
+  private volatile Optional<JsonNode> audit = Optional.empty();
   private Admin admin;
   private KafkaConsumer<byte[], GapEvent> gapConsumer;
   private long statsTicks;
@@ -397,6 +398,7 @@ public final class OpsMonitor implements AutoCloseable {
   /** Refreshes lag, lake size, gaps and the data-quality view. */
   public void statsOnce() {
     refreshDq();
+    refreshAudit();
     try {
       refreshLag();
     } catch (Exception e) {
@@ -436,6 +438,33 @@ public final class OpsMonitor implements AutoCloseable {
                   }
                   return new DqView(f, modified, passed);
                 });
+  }
+
+  /** The candle self-audit per venue, from the Streams app's query API ({@code /api/v1/audit}). */
+  private void refreshAudit() {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(config.streamsUrl() + "/api/v1/audit")).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        JsonNode n = JSON.readTree(r.body());
+        audit = n.path("venues").isEmpty() ? Optional.empty() : Optional.of(n);
+      }
+    } catch (IOException e) {
+      log.debug("candle audit not available: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The candle self-audit as the Streams app last answered: {@code venues} (per venue: streams,
+   * audited, matched, differed, unmatched, lastDifference) and {@code streams}; empty before any
+   * venue candle was audited.
+   */
+  public Optional<JsonNode> candleAudit() {
+    return audit;
   }
 
   private synchronized Admin admin() {

@@ -638,6 +638,7 @@ public final class LocalStack implements AutoCloseable {
       p.put("venue." + v.id() + ".continuous.trading", Boolean.toString(t.continuousTrading()));
       p.put("venue." + v.id() + ".contiguous.trade.ids", Boolean.toString(t.contiguousTradeIds()));
       p.put("venue." + v.id() + ".quiet.symbols", Boolean.toString(t.quietSymbols()));
+      p.put("venue." + v.id() + ".candles.count.trades", Boolean.toString(t.candlesCountTrades()));
     }
     if (config.flag(StackConfig.SIMULATE_CONFIG)) {
       // A replay runs on the capture's event times (2024 for the demo). Window-store changelogs are
@@ -678,6 +679,10 @@ public final class LocalStack implements AutoCloseable {
       boolean now = clock.equals("now")
           || (clock.equals("auto") && Long.parseLong(seconds) == 0 && config.doubleValue(StackConfig.SIMULATE_SPEED_CONFIG) == 1);
       args.addAll(List.of("--clock", now ? "now" : "recorded"));
+    }
+    String unsubscribed = config.get(StackConfig.SIMULATE_UNSUBSCRIBED_CONFIG);
+    if (!unsubscribed.equals("auto")) {
+      args.addAll(List.of("--unsubscribed", unsubscribed));
     }
     String url = "http://" + config.bindAddress() + ":" + v.simulatorPort();
     String what = v.capture() != null ? v.capture().toString() : "the shipped capture " + v.venue().simulation().demoCapture();

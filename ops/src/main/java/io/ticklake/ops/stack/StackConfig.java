@@ -52,6 +52,7 @@ public final class StackConfig {
   public static final String SIMULATE_LOOP_SECONDS_CONFIG = "simulate.loop.seconds";
   public static final String SIMULATE_LOOP_CONFIG = "simulate.loop";
   public static final String SIMULATE_CLOCK_CONFIG = "simulate.clock";
+  public static final String SIMULATE_UNSUBSCRIBED_CONFIG = "simulate.unsubscribed";
   public static final String SIMULATOR_PORT_CONFIG = "simulator.port";
   public static final String COLLECTOR_ENABLED_CONFIG = "collector.enabled";
   public static final String SYMBOLS_CONFIG = "symbols";
@@ -143,6 +144,8 @@ public final class StackConfig {
     key(SIMULATE_LOOP_SECONDS_CONFIG, "0", "How much recorded time a looping capture covers (also --loop-seconds, which turns looping on); 0: until stopped.", intRange(0, 366L * 86_400));
     key(SIMULATE_CLOCK_CONFIG, "auto", "The times a looped capture plays at: now (as if it had looped since it was recorded, so every venue plays today and ids carry on across restarts), recorded (its loop 0 first), auto: now when it loops until stopped at speed 1; now needs simulate.speed=1.",
         v -> List.of("auto", "now", "recorded").contains(v) ? null : "auto, now or recorded");
+    key(SIMULATE_UNSUBSCRIBED_CONFIG, "auto", "What a simulated venue does while its collector is away (after it first subscribed): play (on, as a real venue does: a collector that was down misses those frames and fetches them back over REST; the crash drill), hold (waits for it, so nothing is missed), auto: play on today's clock, hold otherwise.",
+        v -> List.of("auto", "play", "hold").contains(v) ? null : "auto, play or hold");
     key(SIMULATOR_PORT_CONFIG, "8765", "Port of the first venue's simulator; the next venues take the next ports.", port(), "SIMULATOR_PORT");
     key(LAKE_CONNECTOR_CONFIG, "true", "Create the Parquet lake sink connector on up.", BOOL);
     key(RUN_HOURS_CONFIG, "0", "Stop cleanly after this many hours; 0 runs until stopped.", doubleRange(0, 100_000), "RUN_HOURS");

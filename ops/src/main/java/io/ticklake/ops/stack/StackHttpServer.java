@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *       otherwise;
  *   <li>{@code /logs} the supervisor's recent log lines ({@code ?lines=N}), or the tail of a
  *       component's log ({@code ?component=collector});
- *   <li>{@code /dq} the newest data-quality report (JSON), 404 when there is none;
+ *   <li>{@code /dq} the newest data-quality report (JSON) with the candle self-audit per venue
+ *       ({@code candleAudit}), 404 when there is neither;
  *   <li>{@code /metrics} Prometheus text: the supervisor's metrics and each child's, merged;
  *   <li>{@code /api/v1/} the query API ({@code quotes|ofi|cvd/{venue}/{symbol}}, {@code
  *       candles/{venue}/{symbol}?interval=&limit=}), passed through unchanged to the Streams app's
@@ -139,15 +140,29 @@ public final class StackHttpServer implements AutoCloseable {
         "/dq",
         ex -> {
           Optional<Path> latest = DqReports.latest(dataDir);
-          if (latest.isEmpty()) {
+          Optional<com.fasterxml.jackson.databind.JsonNode> audit = monitor.candleAudit();
+          if (latest.isEmpty() && audit.isEmpty()) {
             send(ex, 404, "text/plain; charset=utf-8",
                 "no data-quality report yet: the validator writes one JSON report per run to "
-                    + dataDir.resolve("dq") + "/\n");
+                    + dataDir.resolve("dq") + "/, and no venue candle has been audited yet\n");
             return;
           }
-          String body = Files.readString(latest.get());
-          ex.getResponseHeaders().set("X-Report-File", latest.get().getFileName().toString());
-          send(ex, 200, "application/json", body);
+          // The newest report, with the candle self-audit per venue beside its own fields.
+          com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+          com.fasterxml.jackson.databind.node.ObjectNode body = json.createObjectNode();
+          if (latest.isPresent()) {
+            com.fasterxml.jackson.databind.JsonNode report = DqReports.read(latest.get());
+            if (report.isObject()) {
+              body.setAll((com.fasterxml.jackson.databind.node.ObjectNode) report);
+            } else {
+              body.set("report", report);
+            }
+            ex.getResponseHeaders().set("X-Report-File", latest.get().getFileName().toString());
+          } else {
+            body.putNull("report");
+          }
+          audit.ifPresent(a -> body.set("candleAudit", a));
+          send(ex, 200, "application/json", body.toString());
         });
     context(
         "/metrics", ex -> send(ex, 200, ComponentEndpoint.PROMETHEUS_TEXT, monitor.metricsText()));

@@ -121,6 +121,22 @@ final class StatusPage {
             .append(") · <a href=\"/dq\">report</a>"),
         () -> h.append("<span class=\"muted\">no report yet</span>"));
     h.append("</p>");
+    h.append("<p>Candle self-audit (each closed venue minute against the minute built from the trades received):</p>")
+        .append("<table id=\"audit\"><tr><th>venue</th><th>streams</th><th>audited</th><th>matched</th><th>differed</th>")
+        .append("<th>unmatched</th><th>last difference</th></tr>");
+    m.candleAudit().ifPresentOrElse(
+        a -> a.path("venues").fields().forEachRemaining(e -> {
+          com.fasterxml.jackson.databind.JsonNode v = e.getValue();
+          h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"num\">").append(v.path("streams").asLong())
+              .append("</td><td class=\"num\">").append(v.path("audited").asLong())
+              .append("</td><td class=\"num ok\">").append(v.path("matched").asLong())
+              .append("</td><td class=\"num ").append(v.path("differed").asLong() > 0 ? "bad" : "ok").append("\">")
+              .append(v.path("differed").asLong())
+              .append("</td><td class=\"num\">").append(v.path("unmatched").asLong())
+              .append("</td><td>").append(esc(v.path("lastDifference").asText(""))).append("</td></tr>");
+        }),
+        () -> h.append("<tr><td colspan=\"7\" class=\"muted\">no venue candle audited yet</td></tr>"));
+    h.append("</table>");
 
     h.append("<h2>Lake</h2><table id=\"lake\"><tr><th>kind</th><th>files</th><th>size</th></tr>");
     long files = 0;

@@ -126,9 +126,10 @@ public final class BinanceUsdmRest implements BookRules.SnapshotFetcher, RangeFe
     boolean complete = true;
     // A minute missing from the venue's candle stream is a candle to fetch; one missing from the
     // trade-derived candles is a minute of trades.
-    boolean candlesOnly = gap.getKind() == GapKind.MISSING_CANDLE && "candles-1m".equals(stream);
+    boolean candlesOnly = gap.getKind() == GapKind.MISSING_CANDLE && stream.startsWith("candles-");
+    String interval = candlesOnly ? stream.substring("candles-".length()) : "1m";
     if (candlesOnly && !klines) {
-      return Fill.unfillable("the venue's 1-minute candles (kline_1m) are not collected");
+      return Fill.unfillable("the venue's candles (kline_" + interval + ") are not collected");
     }
     if (!candlesOnly) {
       long lastGood = byIds ? gap.getLastGoodSequence() : -1;
@@ -142,9 +143,9 @@ public final class BinanceUsdmRest implements BookRules.SnapshotFetcher, RangeFe
       }
     }
     if (from != null && klines) {
-      List<Candle> candles = klines(symbol, from, to);
+      List<Candle> candles = klines(symbol, interval, from, to);
       out.addAll(candles);
-      notes.add(candles.size() + " 1m klines from /fapi/v1/klines");
+      notes.add(candles.size() + " " + interval + " klines from /fapi/v1/klines");
     }
     return new Fill(out, complete, String.join("; ", notes));
   }
@@ -211,11 +212,16 @@ public final class BinanceUsdmRest implements BookRules.SnapshotFetcher, RangeFe
             + " (/fapi/v1/historicalTrades needs an API key)");
   }
 
-  /** Closed 1-minute klines overlapping [from, to]. */
-  private List<Candle> klines(String symbol, Instant from, Instant to) throws Exception {
-    long start = from.toEpochMilli() / 60_000 * 60_000;
+  /** Closed klines of {@code interval} (1m, 5m, 1h) overlapping [from, to]. */
+  private List<Candle> klines(String symbol, String interval, Instant from, Instant to) throws Exception {
+    long step = switch (interval) {
+      case "5m" -> 300_000L;
+      case "1h" -> 3_600_000L;
+      default -> 60_000L;
+    };
+    long start = from.toEpochMilli() / step * step;
     JsonNode arr =
-        array("/fapi/v1/klines?symbol=" + symbol + "&interval=1m&startTime=" + start + "&endTime=" + to.toEpochMilli()
+        array("/fapi/v1/klines?symbol=" + symbol + "&interval=" + interval + "&startTime=" + start + "&endTime=" + to.toEpochMilli()
             + "&limit=" + PAGE, KLINES_WEIGHT);
     List<Candle> out = new ArrayList<>();
     Instant now = clock.instant();
@@ -232,7 +238,7 @@ public final class BinanceUsdmRest implements BookRules.SnapshotFetcher, RangeFe
           Candle.newBuilder()
               .setVenue(venue)
               .setSymbol(symbol)
-              .setInterval("1m")
+              .setInterval(interval)
               .setSource("venue")
               .setOpenTime(open)
               .setCloseTime(close)

@@ -80,13 +80,14 @@ public final class CoinbaseRest implements RangeFetcher, InstrumentSource {
     if (stream.equals("ticker") || stream.equals("quotes") || stream.equals("level2")) {
       return Fill.unfillable("Coinbase keeps no top-of-book or book history to fetch from");
     }
-    if (gap.getKind() == GapKind.MISSING_CANDLE && "candles-1m".equals(stream)) {
+    if (gap.getKind() == GapKind.MISSING_CANDLE && stream.startsWith("candles-")) {
       if (gap.getLastGoodTime() == null) {
         return Fill.unfillable("the gap names no start time");
       }
+      String interval = stream.substring("candles-".length());
       Instant to = gap.getFirstTimeAfter() != null ? gap.getFirstTimeAfter() : gap.getDetectedTime();
-      List<Candle> candles = candles(product, "1m", gap.getLastGoodTime(), to, clock.instant()).get(5, TimeUnit.MINUTES);
-      return new Fill(List.copyOf(candles), true, candles.size() + " 1m candles from /products/" + product + "/candles");
+      List<Candle> candles = candles(product, interval, gap.getLastGoodTime(), to, clock.instant()).get(5, TimeUnit.MINUTES);
+      return new Fill(List.copyOf(candles), true, candles.size() + " " + interval + " candles from /products/" + product + "/candles");
     }
     if (gap.getLastGoodSequence() != null && gap.getKind() != GapKind.SEQUENCE) {
       return tradesById(product, gap.getLastGoodSequence(), gap.getFirstSequenceAfter());

@@ -235,6 +235,8 @@ public final class VenueRuntime implements AutoCloseable {
         synchronized (ledger) {
           ledger.seed(trade.getTradeId());
         }
+        // Where a hole after the restart starts, for venues whose history is read by time.
+        lastTradeTime.merge(trade.getSymbol(), trade.getEventTime(), (a, b) -> a.isAfter(b) ? a : b);
         trades++;
       } else if (record instanceof Candle candle && candle.getClosed()) {
         firstDelivery(candle);

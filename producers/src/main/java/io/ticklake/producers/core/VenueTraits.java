@@ -19,21 +19,29 @@ import java.time.Duration;
  *     markets) and the venue's own heartbeats tell a dead feed from a quiet market: a silence of
  *     trades, and the minutes without a candle it leaves, are then neither a stale stream nor a gap
  *     (its book and quotes are still judged)
+ * @param candlesCountTrades true when the trade count of the venue's candles counts the very trades
+ *     its collector receives; false when it counts something else (individual trades behind the
+ *     aggregated ones a stream sends) or the venue gives none. The candle self-audit compares counts
+ *     only when true.
  */
 public record VenueTraits(
     Duration staleAfter, boolean continuousTrading, boolean contiguousTradeIds, boolean tradeIdsByChannel,
-    boolean quietSymbols) {
+    boolean quietSymbols, boolean candlesCountTrades) {
 
   /** A crypto venue: trades around the clock, numbers trades per symbol without holes. */
   public static VenueTraits continuous(Duration staleAfter) {
-    return new VenueTraits(staleAfter, true, true, false, false);
+    return new VenueTraits(staleAfter, true, true, false, false, false);
   }
 
   public VenueTraits withTradeIdsByChannel(boolean byChannel) {
-    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, byChannel, quietSymbols);
+    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, byChannel, quietSymbols, candlesCountTrades);
   }
 
   public VenueTraits withQuietSymbols(boolean quiet) {
-    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, tradeIdsByChannel, quiet);
+    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, tradeIdsByChannel, quiet, candlesCountTrades);
+  }
+
+  public VenueTraits withCandlesCountingTrades(boolean counts) {
+    return new VenueTraits(staleAfter, continuousTrading, contiguousTradeIds, tradeIdsByChannel, quietSymbols, counts);
   }
 }

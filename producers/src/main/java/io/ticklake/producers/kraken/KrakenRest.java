@@ -93,7 +93,8 @@ public final class KrakenRest implements RangeFetcher, InstrumentSource {
   public Fill fetch(GapEvent gap) throws Exception {
     String symbol = gap.getSymbol();
     String stream = gap.getStream();
-    if (stream.startsWith("book") || stream.startsWith("ticker") || stream.startsWith("spread") || stream.equals("depth")) {
+    if (stream.startsWith("book") || stream.startsWith("ticker") || stream.startsWith("spread") || stream.equals("depth")
+        || stream.equals("quotes")) {
       return Fill.unfillable("Kraken keeps no book or top-of-book history to fetch from");
     }
     Instant to = gap.getFirstTimeAfter() != null ? gap.getFirstTimeAfter() : gap.getDetectedTime();
@@ -131,11 +132,15 @@ public final class KrakenRest implements RangeFetcher, InstrumentSource {
     List<SpecificRecord> out = new ArrayList<>();
     String pair = KrakenPairs.restPair(symbol);
     long cursor = from.getEpochSecond() * 1_000_000_000L + from.getNano();
+    // The highest id taken (or known before the hole): a page asked from just before the previous
+    // page's last trade repeats the trades of that instant, and those already taken are skipped.
+    long taken = lastId != null ? lastId : -1;
     for (int page = 0; page < MAX_PAGES; page++) {
       String path = "/0/public/Trades?pair=" + encode(pair) + "&since=" + cursor + "&count=" + TRADES_PAGE;
       JsonNode result = fetchResult(path, "trades " + symbol);
       JsonNode rows = rows(result);
       boolean past = false;
+      boolean fresh = false;
       for (JsonNode r : rows) {
         Instant time = seconds(r.get(2));
         if (time.isAfter(to)) {
@@ -146,9 +151,11 @@ public final class KrakenRest implements RangeFetcher, InstrumentSource {
           continue;
         }
         long id = r.size() > 6 ? r.get(6).asLong() : -1;
-        if (lastId != null && id >= 0 && (id <= lastId || (firstIdAfter != null && id >= firstIdAfter))) {
+        if (id >= 0 && (id <= taken || (firstIdAfter != null && id >= firstIdAfter))) {
           continue;
         }
+        fresh = true;
+        taken = Math.max(taken, id);
         // A row without an id (older answers) gets one made of itself, as v1's trades do.
         String tradeId = id >= 0 ? Long.toString(id)
             : (time.getEpochSecond() * 1_000_000L + time.getNano() / 1000) + "-" + r.get(0).asText() + "-" + r.get(1).asText();
@@ -160,7 +167,9 @@ public final class KrakenRest implements RangeFetcher, InstrumentSource {
       if (past || rows.isEmpty() || next <= cursor) {
         return new Fill(out, true, out.size() + " trades from /0/public/Trades");
       }
-      cursor = next;
+      // Trades of the last one's very instant may not all have fit in the page ("since" is
+      // exclusive): ask again from just before it, unless this page brought nothing new.
+      cursor = fresh && next - 1 > cursor ? next - 1 : next;
     }
     return new Fill(out, false, out.size() + " trades from /0/public/Trades; stopped after " + MAX_PAGES + " pages");
   }

@@ -377,6 +377,27 @@ final class KrakenSimProfile implements VenueProfile {
     return stream.startsWith("trade:");
   }
 
+  @Override
+  public boolean altersLevels() {
+    return true; // every v2 book message and every v1 update carries a checksum
+  }
+
+  /** The first non-zero quantity of the message, one unit of the 8th decimal larger; the checksum as it was. */
+  @Override
+  public String alterLevel(String frame) {
+    Matcher m = (protocol == KrakenProtocol.V2 ? V2_LEVEL : V1_LEVEL).matcher(frame);
+    while (m.find()) {
+      BigDecimal qty = new BigDecimal(m.group(2));
+      if (qty.signum() != 0) {
+        BigDecimal changed = qty.add(new BigDecimal("0.00000001"));
+        // v1 writes quantities with 8 decimals as strings, v2 as JSON numbers
+        String text = protocol == KrakenProtocol.V2 ? changed.toPlainString() : changed.setScale(Math.max(8, qty.scale())).toPlainString();
+        return frame.substring(0, m.start(2)) + text + frame.substring(m.end(2));
+      }
+    }
+    return null;
+  }
+
   /**
    * A recorded book frame changes the venue's book (even one a fault then drops) and goes out with
    * the checksum of the book it leaves; other frames are sent as recorded.

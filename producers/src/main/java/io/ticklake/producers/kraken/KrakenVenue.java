@@ -80,7 +80,8 @@ public final class KrakenVenue implements Venue {
   @Override
   public VenueTraits traits() {
     // v2 numbers each pair's trades without holes; v1's made-up ids are not numbers and are not checked.
-    return VenueTraits.continuous(Duration.ofSeconds(60));
+    // Each ohlc candle counts the trades the trade channel sent: the candle audit compares counts.
+    return VenueTraits.continuous(Duration.ofSeconds(60)).withCandlesCountingTrades(true);
   }
 
   @Override

@@ -70,7 +70,8 @@ final class OkxRest implements RangeFetcher, InstrumentSource {
   public Fill fetch(GapEvent gap) throws Exception {
     String instId = gap.getSymbol();
     String stream = gap.getStream();
-    if (stream.startsWith("books") || stream.startsWith("tickers") || stream.startsWith("bbo") || stream.equals("depth")) {
+    if (stream.startsWith("books") || stream.startsWith("tickers") || stream.startsWith("bbo") || stream.equals("depth")
+        || stream.equals("quotes")) {
       return Fill.unfillable("OKX keeps no book or top-of-book history to fetch from");
     }
     Instant to = gap.getFirstTimeAfter() != null ? gap.getFirstTimeAfter() : gap.getDetectedTime();

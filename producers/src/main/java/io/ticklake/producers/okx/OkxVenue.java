@@ -74,7 +74,7 @@ public final class OkxVenue implements Venue {
   @Override
   public VenueTraits traits() {
     // An entry of the trades channel aggregates a taker order's fills: its ids step over the others.
-    return new VenueTraits(Duration.ofSeconds(60), true, false, false, false);
+    return new VenueTraits(Duration.ofSeconds(60), true, false, false, false, false);
   }
 
   @Override

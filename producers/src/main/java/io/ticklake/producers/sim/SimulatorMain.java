@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * until stopped), {@code --clock now|recorded} (a loop starts as recorded, or, with {@code now}, at
  * the loop that would be playing now had the capture looped since it was recorded: today's times,
  * ids that carry on across restarts), {@code --symbols A,B,C} (play a one-symbol capture as each of
- * them).
+ * them), {@code --unsubscribed play|hold} (what the timeline does while no client is subscribed,
+ * after the first one did: play on, frames to nobody, as a real venue does, or hold until one is
+ * back; default play on today's wall clock, hold otherwise, so a test sees every frame).
  */
 public final class SimulatorMain {
   private static final Logger log = LoggerFactory.getLogger(SimulatorMain.class);
@@ -42,6 +44,7 @@ public final class SimulatorMain {
     List<String> symbols = null;
     Long loopSeconds = null;
     boolean now = false;
+    Boolean playUnsubscribed = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--venue" -> venueId = args[i + 1];
@@ -57,6 +60,11 @@ public final class SimulatorMain {
           case "recorded" -> false;
           default -> throw new IllegalArgumentException("--clock is now or recorded, got " + args[i + 1]);
         };
+        case "--unsubscribed" -> playUnsubscribed = switch (args[i + 1]) {
+          case "play" -> true;
+          case "hold" -> false;
+          default -> throw new IllegalArgumentException("--unsubscribed is play or hold, got " + args[i + 1]);
+        };
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -67,7 +75,7 @@ public final class SimulatorMain {
       throw new IllegalArgumentException("--venue ID is required: one of " + String.join(", ", Venues.ids()));
     }
     Venue venue = Venues.get(venueId);
-    VenueSimulator sim = start(venue, port, capture, snapshots, snapshotSymbol, speed, symbols, loopSeconds, now);
+    VenueSimulator sim = start(venue, port, capture, snapshots, snapshotSymbol, speed, symbols, loopSeconds, now, playUnsubscribed);
     log.info("{} simulator: ws.url={} rest.url={}", venue.id(), sim.wsUrl(), sim.restUrl());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -86,10 +94,12 @@ public final class SimulatorMain {
    * @param now play a loop as if the capture had been looping since it was recorded, so its times
    *     are today's and its ids carry on from any earlier play ({@link Simulation#loopAt}); else it
    *     starts as recorded
+   * @param playUnsubscribed whether the timeline plays on while no client is subscribed ({@link
+   *     VenueSimulator#playingUnsubscribed}); {@code null}: only on today's wall clock
    */
   public static VenueSimulator start(
       Venue venue, int port, Path capture, Path snapshots, String snapshotSymbol, double speed, List<String> symbols,
-      Long loopSeconds, boolean now) throws Exception {
+      Long loopSeconds, boolean now, Boolean playUnsubscribed) throws Exception {
     Simulation simulation = venue.simulation();
     List<CaptureFile.Entry> frames = capture == null ? CaptureFile.readResource(simulation.demoCapture()) : CaptureFile.read(capture);
     Simulation.Contents contents = simulation.scan(frames);
@@ -137,9 +147,11 @@ public final class SimulatorMain {
     }
     log.info("{}: snapshots recorded for {}", venue.id(), recorded.keySet());
     VenueSimulator sim = new VenueSimulator(frames, simulation.profile(recorded), speed);
-    if (now && loopSeconds != null && speed == 1) {
+    boolean onTheWallClock = now && loopSeconds != null && speed == 1;
+    if (onTheWallClock) {
       sim.onTheWallClock(); // today's times, played when the clock says so
     }
+    sim.playingUnsubscribed(playUnsubscribed != null ? playUnsubscribed : onTheWallClock);
     return sim.start(port);
   }
 }

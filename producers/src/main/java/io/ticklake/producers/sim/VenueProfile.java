@@ -60,6 +60,20 @@ public interface VenueProfile {
     return frame;
   }
 
+  /**
+   * A book message with one level changed in flight (the alter-level fault): its checksum still
+   * that of the venue's true book, so a client that verifies checksums sees a mismatch. {@code null}
+   * when the frame has no level to change, or the venue's messages carry no checksum to catch it.
+   */
+  default String alterLevel(String frame) {
+    return null;
+  }
+
+  /** Whether {@link #alterLevel} can change a level a client would notice (its messages carry checksums). */
+  default boolean altersLevels() {
+    return false;
+  }
+
   /** A recorded frame reached the venue's timeline: sent to clients, or dropped by a fault. */
   void played(String frame);
 

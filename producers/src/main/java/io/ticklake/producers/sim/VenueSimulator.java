@@ -57,15 +57,18 @@ import org.slf4j.LoggerFactory;
  * subscribers, each getting what its subscription asks for, speaking the venue's own protocol
  * through a {@link VenueProfile} (the handshake, subscribe messages and their answers, a book
  * snapshot sent on subscribe, REST answered from the frames played so far), and injects faults on
- * demand: an abrupt close (the client sees 1006), a dropped book diff or trade, a malformed frame,
+ * demand: an abrupt close (the client sees 1006), a dropped book diff or trade, a book level altered in flight, a malformed frame,
  * a stall, a 429 or 418 REST answer. The simulator knows no venue; the collector runs against it
  * unchanged, only its URLs differ.
  *
  * <p>The recording is one timeline shared by all connections, as at a real venue, except that it
- * pauses while no connection has subscribed to anything: a frame is either written to a subscriber
- * or not played yet, so "frames sent" is exact. Pace: the recorded gaps divided by {@code speed}, or as fast as the
+ * pauses while no connection has subscribed to anything (unless {@link #playingUnsubscribed} and a
+ * client has subscribed before: then it plays on, frames to nobody, as a real venue does): a frame
+ * is either written to a subscriber or not played yet, so "frames sent" is exact. Pace: the recorded gaps divided by {@code speed}, or as fast as the
  * sockets take them when {@code speed <= 0}. Faults: the Java methods below or {@code GET
- * /sim/faults?fault=close|drop-depth|drop-trade|malformed|stall|ping|rest-429|rest-418[&seconds=N]}.
+ * /sim/faults?fault=close|drop-depth|drop-trade|alter-level|malformed|stall|ping|rest-429|rest-418[&seconds=N]};
+ * {@code GET /sim/status} says where the timeline is ({@code playedThrough}) and the last trade frame
+ * dropped.
  */
 public final class VenueSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(VenueSimulator.class);
@@ -96,6 +99,8 @@ public final class VenueSimulator implements AutoCloseable {
   private volatile Channel serverChannel;
   private volatile boolean dropNextDiff;
   private volatile boolean dropNextTrade;
+  private volatile boolean alterNextLevel;
+  private final AtomicLong alteredLevels = new AtomicLong();
   private volatile long stalledUntilNanos;
   private final AtomicInteger restErrorStatus = new AtomicInteger();
   private volatile int restErrorRetryAfter;
@@ -103,6 +108,10 @@ public final class VenueSimulator implements AutoCloseable {
   private int cursor;
   private long nextDueNanos;
   private volatile boolean wallClock;
+  private volatile boolean playsUnsubscribed;
+  private volatile String lastDroppedTrade;
+  private volatile Instant playedThrough;
+  private boolean everSubscribed;
 
   private record Subscriber(Channel channel, VenueProfile.Session session) {}
 
@@ -127,6 +136,17 @@ public final class VenueSimulator implements AutoCloseable {
    */
   public VenueSimulator onTheWallClock() {
     this.wallClock = true;
+    return this;
+  }
+
+  /**
+   * Once a client has subscribed, the timeline plays on while none is: frames go to nobody, as a
+   * real venue's do, and the venue's state (its books, candles, trade history for REST) moves on.
+   * A collector that was down misses them and must fetch them back (the crash drill). Without
+   * this, the timeline waits for a subscriber, so a test sees every frame.
+   */
+  public VenueSimulator playingUnsubscribed(boolean play) {
+    this.playsUnsubscribed = play;
     return this;
   }
 
@@ -266,6 +286,18 @@ public final class VenueSimulator implements AutoCloseable {
     return droppedTrades.get();
   }
 
+  /**
+   * Changes one level of the next book message that has one, in flight: the venue's own book and
+   * the message's checksum stay true (a corrupted level, as a proxy or a bug might make it).
+   */
+  public void alterNextBookLevel() {
+    alterNextLevel = true;
+  }
+
+  public long alteredBookLevels() {
+    return alteredLevels.get();
+  }
+
   public long malformedSent() {
     return malformedSent.get();
   }
@@ -311,7 +343,9 @@ public final class VenueSimulator implements AutoCloseable {
       return;
     }
     sendDue();
-    if (!anySubscribed()) {
+    boolean subscribed = anySubscribed();
+    everSubscribed |= subscribed;
+    if (!subscribed && !(playsUnsubscribed && everSubscribed)) {
       answerPendingRest();
       reschedule(TimeUnit.MILLISECONDS.toNanos(5));
       return;
@@ -356,15 +390,29 @@ public final class VenueSimulator implements AutoCloseable {
       } else if (dropNextTrade && profile.isTrade(stream)) {
         dropNextTrade = false;
         droppedTrades.incrementAndGet();
+        lastDroppedTrade = frame;
         log.info("fault: dropped trade #{} on {}", cursor, stream);
       } else {
+        String sent = frame;
+        if (alterNextLevel && profile.isBookDiff(stream)) {
+          String altered = profile.alterLevel(frame);
+          if (altered != null) {
+            alterNextLevel = false;
+            alteredLevels.incrementAndGet();
+            sent = altered;
+            log.info("fault: altered a level of book message #{} on {}", cursor, stream);
+          }
+        }
         for (Subscriber s : subscribers) {
           if (profile.wants(s.session(), frame, stream)) {
-            write(s.channel(), frame, stream);
+            write(s.channel(), sent, stream);
           }
         }
       }
       profile.played(frame);
+      if (entry.receiveTime() != null) {
+        playedThrough = entry.receiveTime();
+      }
       sendDue();
       cursor++;
       nextDueNanos = System.nanoTime();
@@ -455,6 +503,23 @@ public final class VenueSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code /sim/status}: where the venue's timeline is (the recorded time of the last frame played,
+   * to clients or to nobody), what it sent, and the last trade frame a fault dropped.
+   */
+  private String status() {
+    com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    Instant through = playedThrough;
+    n.put("playedThrough", through == null ? null : through.toString());
+    n.put("played", cursor);
+    n.put("sent", sent.get());
+    n.put("subscribers", subscribers.size());
+    n.put("droppedTrades", droppedTrades.get());
+    n.put("alteredBookLevels", alteredLevels.get());
+    n.put("lastDroppedTrade", lastDroppedTrade);
+    return n.toString();
+  }
+
   private final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -466,6 +531,10 @@ public final class VenueSimulator implements AutoCloseable {
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       if (q.path().equals("/sim/faults")) {
         respond(ctx, fault(q.parameters()), keepAlive);
+        return;
+      }
+      if (q.path().equals("/sim/status")) {
+        respond(ctx, new VenueProfile.RestAnswer(200, status(), Map.of()), keepAlive);
         return;
       }
       restCalls.incrementAndGet();
@@ -491,6 +560,13 @@ public final class VenueSimulator implements AutoCloseable {
         case "close" -> closeAbruptly();
         case "drop-depth" -> dropNextBookDiff();
         case "drop-trade" -> dropNextTrade();
+        case "alter-level" -> {
+          if (!profile.altersLevels()) {
+            return new VenueProfile.RestAnswer(400,
+                "{\"error\":\"this venue's book messages carry no checksum: an altered level would pass unnoticed\"}", Map.of());
+          }
+          alterNextBookLevel();
+        }
         case "malformed" -> sendMalformedFrame();
         case "stall" -> stall(Duration.ofSeconds(seconds));
         case "ping" -> ping();

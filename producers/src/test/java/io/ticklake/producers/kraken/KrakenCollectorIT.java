@@ -190,6 +190,16 @@ class KrakenCollectorIT {
    */
   @Test
   void aRealV1RecordingReplaysVerifiedAndALostDiffResubscribesOnce() throws Exception {
+    plantedFaultResubscribesOnce(false);
+  }
+
+  /** A level altered in flight (its message's checksum still the true book's): one resubscription, one gap. */
+  @Test
+  void aWrongLevelInARealV1RecordingResubscribesOnce() throws Exception {
+    plantedFaultResubscribesOnce(true);
+  }
+
+  private void plantedFaultResubscribesOnce(boolean alter) throws Exception {
     // The recording has no receive times: played 20 ms apart, so the venue is still sending when
     // the collector resubscribes.
     List<CaptureFile.Entry> frames = new ArrayList<>();
@@ -210,13 +220,13 @@ class KrakenCollectorIT {
       }
     }
     sim = simulate(frames, 1);
-    sim.injectBefore(dropAt, sim::dropNextBookDiff);
+    sim.injectBefore(dropAt, alter ? sim::alterNextBookLevel : sim::dropNextBookDiff);
     Map<String, Object> own = new HashMap<>(contents.settings());
     own.put(CollectorConfig.SYMBOLS_CONFIG, "BTC-USD"); // v1 spells it XBT/USD
     own.put(CollectorConfig.CHANNELS_CONFIG, "book");
     collector = collect(own);
     assertThat(collector.runtime().symbols()).containsExactly("XBT/USD");
-    await().atMost(Duration.ofSeconds(60)).until(() -> sim.finished() && sim.droppedBookDiffs() == 1
+    await().atMost(Duration.ofSeconds(60)).until(() -> sim.finished() && sim.droppedBookDiffs() + sim.alteredBookLevels() == 1
         && collector.metrics().checksumsFailed() == 1 && collector.runtime().bookSync("XBT/USD").state() == BookSync.State.SYNCED
         && collector.metrics().checksumsVerified() + 1 + droppedBeforeSnapshot() == collector.metrics().channel("book").received.get() - 2);
 
@@ -228,7 +238,7 @@ class KrakenCollectorIT {
     BookSync sync = collector.runtime().bookSync("XBT/USD");
     assertThat(sync.resyncs()).isEqualTo(1);
     assertThat(sync.checksumFailures()).isEqualTo(1);
-    // 29 before the lost diff, then every update after the fresh snapshot: nothing else failed.
+    // 29 before the lost or altered diff, then every update after the fresh snapshot: nothing else failed.
     assertThat(sync.checksumsVerified()).isGreaterThanOrEqualTo(29 + 20);
   }
 }

@@ -2,6 +2,7 @@ package io.ticklake.streams.dq;
 
 import io.ticklake.schema.topic.Topics;
 import io.ticklake.schema.v1.Candle;
+import io.ticklake.schema.v1.DataQualityEvent;
 import io.ticklake.schema.v1.GapEvent;
 import io.ticklake.schema.v1.Quote;
 import io.ticklake.schema.v1.Trade;
@@ -15,8 +16,10 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * Gap detection, all to the gaps topic: trade-id jumps, missing 1m candles (derived and venue),
- * stale trade and quote streams (wall clock), and the producers' own gap events passed through.
+ * Gap detection, all to the gaps topic: trade-id jumps, missing 1m candles (derived) and venue
+ * candles (1m, 5m, 1h),
+ * stale trade and quote streams (wall clock), and the producers' own gap events passed through;
+ * and the candle self-audit ({@link CandleAudit}) to the data-quality topic.
  */
 public final class DqTopology {
   /** A silence no venue reaches: trades of a venue with quiet symbols are never stale. */
@@ -59,10 +62,12 @@ public final class DqTopology {
     KStream<String, GapEvent> derivedMinutes =
         minutes.processValues(new MissingCandleProcessor(OHLCV_LAST_STORE, "ohlcv-1m", everyMinute::test),
             Named.as("dq-ohlcv-1m-gaps"));
+    KStream<String, Candle> venueCandles =
+        builder.stream(Topics.VENUE_CANDLES, Consumed.with(keys, candles).withName("venue-candles-source"));
     KStream<String, GapEvent> venueMinutes =
-        builder
-            .stream(Topics.VENUE_CANDLES, Consumed.with(keys, candles).withName("venue-candles-source"))
-            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles-1m", everyMinute::test),
+        venueCandles
+            .processValues(new MissingCandleProcessor(VENUE_CANDLE_LAST_STORE, "candles", MissingCandleProcessor.VENUE_INTERVALS,
+                    everyMinute::test),
                 Named.as("dq-candles-1m-gaps"));
     KStream<String, GapEvent> staleTrades =
         trades.process(
@@ -77,6 +82,13 @@ public final class DqTopology {
                 STALE_QUOTES_STORE, "quotes", v -> traits.apply(v).staleAfter(), config.staleCheckInterval(), Quote::getEventTime,
                 q -> null),
             Named.as("dq-stale-quotes"));
+
+    // The self-audit: each closed venue minute against the one built from the trades received.
+    venueCandles
+        .filter((k, c) -> CandleAudit.audited(c) && "venue".equals(c.getSource()), Named.as("dq-candle-audit-venue"))
+        .merge(minutes.filter((k, c) -> CandleAudit.audited(c), Named.as("dq-candle-audit-derived")), Named.as("dq-candle-audit-both"))
+        .processValues(new CandleAudit(v -> traits.apply(v).candlesCountTrades(), serdes.state(Candle.class)), Named.as("dq-candle-audit"))
+        .to(Topics.DATA_QUALITY, Produced.with(keys, serdes.value(DataQualityEvent.class)).withName("dq-candle-audit-sink"));
 
     // Each to the gaps topic on its own: a merge would join the trades', quotes' and candles'
     // processing into one task (see TopologyFactory).

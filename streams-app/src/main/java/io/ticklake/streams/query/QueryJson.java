@@ -136,4 +136,46 @@ public final class QueryJson {
   private static String plain(BigDecimal v) {
     return v == null ? null : Decimals.toPlain(v);
   }
+
+  /** One stream's audit tally ({@code key} is {@code venue:symbol}). */
+  static ObjectNode auditStream(String key, io.ticklake.streams.dq.CandleAudit.Tally t) {
+    int colon = key.indexOf(':');
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("venue", colon < 0 ? key : key.substring(0, colon));
+    n.put("symbol", colon < 0 ? "" : key.substring(colon + 1));
+    n.put("audited", t.audited());
+    n.put("matched", t.audited() - t.differed());
+    n.put("differed", t.differed());
+    n.put("unmatched", t.unmatched());
+    n.put("skipped", t.skipped());
+    n.put("lastDifference", t.lastDifference().isEmpty() ? null : t.lastDifference());
+    return n;
+  }
+
+  /** The audit per venue (sums of its streams) and per stream. */
+  static ObjectNode audit(com.fasterxml.jackson.databind.node.ArrayNode streams, Instant now) {
+    java.util.Map<String, ObjectNode> venues = new java.util.TreeMap<>();
+    for (com.fasterxml.jackson.databind.JsonNode s : streams) {
+      ObjectNode v = venues.computeIfAbsent(s.path("venue").asText(), k -> {
+        ObjectNode z = MAPPER.createObjectNode();
+        z.put("streams", 0).put("audited", 0).put("matched", 0).put("differed", 0).put("unmatched", 0).put("skipped", 0);
+        z.putNull("lastDifference");
+        return z;
+      });
+      v.put("streams", v.path("streams").asLong() + 1);
+      for (String f : new String[] {"audited", "matched", "differed", "unmatched", "skipped"}) {
+        v.put(f, v.path(f).asLong() + s.path(f).asLong());
+      }
+      if (s.hasNonNull("lastDifference")) {
+        v.put("lastDifference", s.path("lastDifference").asText());
+      }
+    }
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("check", io.ticklake.streams.dq.CandleAudit.CHECK);
+    out.put("asOf", now.toString());
+    ObjectNode byVenue = out.putObject("venues");
+    venues.forEach(byVenue::set);
+    out.set("streams", streams);
+    return out;
+  }
 }

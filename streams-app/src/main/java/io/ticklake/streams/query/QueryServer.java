@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API on the JDK HTTP server: {@code /api/v1/quotes|ofi|cvd/{venue}/{symbol}} and {@code
- * /api/v1/candles/{venue}/{symbol}?interval=1m&limit=N}. Keys owned elsewhere are forwarded once.
+ * The query API on the JDK HTTP server: {@code /api/v1/quotes|ofi|cvd/{venue}/{symbol}}, {@code
+ * /api/v1/candles/{venue}/{symbol}?interval=1m&limit=N} and {@code /api/v1/audit} (the candle
+ * self-audit of every stream). Keys owned elsewhere are forwarded once.
  */
 public final class QueryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
@@ -96,6 +97,9 @@ public final class QueryServer implements AutoCloseable {
     }
     // Raw: a symbol may hold an escaped slash (Kraken's BTC%2FUSD); each part is decoded alone.
     String[] parts = ex.getRequestURI().getRawPath().split("/");
+    if (parts.length == 4 && "audit".equals(parts[3])) {
+      return service.audit(ex.getRequestHeaders().containsKey("X-Ticklake-Forwarded"));
+    }
     // "", "api", "v1", kind, venue, symbol
     if (parts.length != 6) {
       return new QueryService.Answer(404, "{\"error\":\"unknown path\"}");

@@ -319,6 +319,36 @@ public final class QueryService {
     return Instant.ofEpochMilli(ClosingWindows.windowStart(open.getOpenTime().toEpochMilli(), MINUTE.toMillis()));
   }
 
+  /**
+   * The candle self-audit ({@link io.ticklake.streams.dq.CandleAudit}) per venue and per stream:
+   * minutes audited, matched, differing, candles left unmatched, the last difference. The streams
+   * of this instance, and, unless {@code forwarded}, those of every other instance (asked once).
+   */
+  public Answer audit(boolean forwarded) throws IOException, InterruptedException {
+    com.fasterxml.jackson.databind.node.ArrayNode rows = QueryJson.MAPPER.createArrayNode();
+    try (KeyValueIterator<String, String> it = kv(io.ticklake.streams.dq.CandleAudit.TALLY_STORE, String.class).all()) {
+      while (it.hasNext()) {
+        KeyValue<String, String> kv = it.next();
+        if (!io.ticklake.streams.dq.CandleAudit.isTally(kv.key)) {
+          continue;
+        }
+        rows.add(QueryJson.auditStream(kv.key, io.ticklake.streams.dq.CandleAudit.Tally.parse(kv.value)));
+      }
+    }
+    if (!forwarded) {
+      for (org.apache.kafka.streams.StreamsMetadata m : streams.streamsMetadataForStore(io.ticklake.streams.dq.CandleAudit.TALLY_STORE)) {
+        if (!m.hostInfo().equals(self)) {
+          Answer other = forward(m.hostInfo(), "/api/v1/audit");
+          if (other.status() != 200) {
+            return new Answer(503, "{\"error\":\"instance " + m.hostInfo() + " answered " + other.status() + "\"}");
+          }
+          QueryJson.MAPPER.readTree(other.body()).path("streams").forEach(rows::add);
+        }
+      }
+    }
+    return ok(QueryJson.audit(rows, clock.instant()));
+  }
+
   private <V> ReadOnlyKeyValueStore<String, V> kv(String name, Class<V> type) {
     return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
   }
